@@ -1,0 +1,5 @@
+"""The one exception type whose message the CLI prints as a single line (no traceback)."""
+
+
+class FontcompleteError(Exception):
+    """A problem with the user's input or environment, explained in one line."""
