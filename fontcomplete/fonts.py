@@ -1,0 +1,163 @@
+"""Open any source or target font (binary, collection member, UFO) behind one small read-only API."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.frame import EmFrame
+
+BINARY_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
+UFO_SUFFIXES = {".ufo", ".ufoz"}
+
+
+def split_index(spec: str | os.PathLike, index: int | None = None) -> tuple[Path, int | None]:
+    """Split 'Font.ttc#3' into (path, 3); an explicit index wins over none but must agree with '#N'."""
+    text = os.fspath(spec)
+    head, sep, tail = text.rpartition("#")
+    if sep and tail.isdigit() and not Path(text).exists():
+        if index is not None and index != int(tail):
+            raise FontcompleteError(f"{text}: '#{tail}' disagrees with --source-index {index}")
+        return Path(head), int(tail)
+    return Path(text), index
+
+
+@dataclass
+class SourceFont:
+    """A font opened for reading outlines: cmap, metrics, the em-box frame, decomposed drawing."""
+
+    path: Path
+    index: int | None
+    upm: int
+    frame: EmFrame
+    cmap: dict[int, str]
+    name: str
+    glyph_set: Any = field(repr=False)
+    advances: Callable[[str], float] = field(repr=False)
+
+    def draw(self, glyph_name: str, pen) -> None:
+        """Draw the glyph, components decomposed, in font units into any segment pen."""
+        recording = DecomposingRecordingPen(self.glyph_set)
+        self.glyph_set[glyph_name].draw(recording)
+        recording.replay(pen)
+
+    def advance(self, glyph_name: str) -> float:
+        return self.advances(glyph_name)
+
+    @property
+    def label(self) -> str:
+        """The path as the user would write it, with '#N' for a collection member."""
+        return f"{self.path}#{self.index}" if self.index is not None else str(self.path)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the font's bytes (every file of a UFO) and the collection index."""
+        digest = hashlib.sha256(str(self.index).encode())
+        files = sorted(p for p in self.path.rglob("*") if p.is_file()) if self.path.is_dir() else [self.path]
+        for file in files:
+            digest.update(file.relative_to(self.path).as_posix().encode() if self.path.is_dir() else b"")
+            digest.update(file.read_bytes())
+        return digest.hexdigest()
+
+
+def frame_from_metrics(upm: int, typo: tuple[Any, Any], fallback: tuple[Any, Any]) -> EmFrame:
+    """The em box from typo ascender/descender, else the fallback pair, else a 0.88/-0.12 em guess."""
+    for ascender, descender in (typo, fallback):
+        if ascender is not None and descender is not None and ascender - descender > 0:
+            return EmFrame(0, descender, ascender - descender)
+    return EmFrame(0, round(-0.12 * upm), upm)
+
+
+def open_font(spec: str | os.PathLike, index: int | None = None) -> SourceFont:
+    """Open a .ttf/.otf/.ttc/.otc/.woff/.woff2 file, a collection member ('X.ttc#3') or a UFO."""
+    path, index = split_index(spec, index)
+    if not path.exists():
+        raise FontcompleteError(f"font not found: {path}")
+    if path.suffix.lower() in UFO_SUFFIXES or path.is_dir():
+        return _open_ufo(path)
+    return _open_binary(path, index)
+
+
+def _open_binary(path: Path, index: int | None) -> SourceFont:
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        with open(path, "rb") as stream:
+            is_collection = stream.read(4) == b"ttcf"
+        if is_collection:
+            count = len(TTCollection(path, lazy=True).fonts)
+            if index is None:
+                index = 0
+            if not 0 <= index < count:
+                raise FontcompleteError(f"{path} holds {count} fonts (indices 0..{count - 1}); index {index} is out of range")
+        elif index not in (None, 0):
+            raise FontcompleteError(f"{path} is not a font collection; it has no font #{index}")
+        font = TTFont(path, fontNumber=index if is_collection else -1, lazy=True)
+        cmap = font.getBestCmap()
+    except FontcompleteError:
+        raise
+    except (TTLibError, OSError, AssertionError, KeyError, ValueError, TypeError, Exception) as error:
+        raise FontcompleteError(f"{path} is not a readable font: {error}") from error
+    if cmap is None:
+        raise FontcompleteError(f"{path} has no Unicode cmap")
+    upm = font["head"].unitsPerEm
+    os2 = font["OS/2"] if "OS/2" in font else None
+    hhea = font["hhea"] if "hhea" in font else None
+    frame = frame_from_metrics(
+        upm,
+        (getattr(os2, "sTypoAscender", None), getattr(os2, "sTypoDescender", None)),
+        (getattr(hhea, "ascent", None), getattr(hhea, "descent", None)),
+    )
+    hmtx = font["hmtx"]
+    return SourceFont(path, index if is_collection else None, upm, frame, dict(cmap),
+                      _binary_name(font), font.getGlyphSet(), lambda name: hmtx[name][0])
+
+
+def _binary_name(font) -> str:
+    names = font["name"]
+    family = names.getBestFamilyName() or "Unnamed"
+    style = names.getBestSubFamilyName() or ""
+    return f"{family} {style}".strip()
+
+
+def _open_ufo(path: Path) -> SourceFont:
+    import ufoLib2
+
+    try:
+        ufo = ufoLib2.Font.open(path, lazy=True)
+    except Exception as error:
+        raise FontcompleteError(f"{path} is not a readable UFO: {error}") from error
+    info = ufo.info
+    upm = int(info.unitsPerEm or 1000)
+    frame = frame_from_metrics(
+        upm,
+        (info.openTypeOS2TypoAscender, info.openTypeOS2TypoDescender),
+        (info.ascender, info.descender),
+    )
+    cmap: dict[int, str] = {}
+    for glyph_name, codepoints in sorted(ufo_unicodes(ufo).items()):
+        for codepoint in codepoints:
+            cmap.setdefault(codepoint, glyph_name)
+    name = f"{info.familyName or 'Unnamed'} {info.styleName or ''}".strip()
+    return SourceFont(path, None, upm, frame, cmap, name, ufo, lambda glyph_name: ufo[glyph_name].width)
+
+
+def ufo_unicodes(ufo) -> dict[str, list[int]]:
+    """Glyph name → unicodes of a ufoLib2 font's default layer, without loading every glyph."""
+    from ufoLib2.objects import Glyph
+
+    layer = ufo.layers.defaultLayer
+    reader_glyph_set = getattr(layer, "_glyphSet", None)
+    if reader_glyph_set is not None and hasattr(reader_glyph_set, "getUnicodes"):
+        unicodes = reader_glyph_set.getUnicodes()
+        for glyph_name, glyph in layer._glyphs.items():  # glyphs loaded or added since opening win
+            if isinstance(glyph, Glyph):
+                unicodes[glyph_name] = list(glyph.unicodes)
+        return {name: unicodes.get(name, []) for name in layer.keys()}
+    return {glyph.name: list(glyph.unicodes) for glyph in layer}

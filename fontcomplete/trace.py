@@ -1,0 +1,120 @@
+"""Trace grayscale arrays in the em-box frame into clean contours in font units (potrace + skia-pathops)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pathops
+
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.roundingPen import RoundingPen
+from fontTools.pens.transformPen import TransformPen
+from PIL import Image
+
+from fontcomplete.frame import EmFrame
+from fontcomplete.potrace_lib import CORNER, trace_curves
+
+TURNPOLICIES = {
+    "minority": potrace.TURNPOLICY_MINORITY,
+    "majority": potrace.TURNPOLICY_MAJORITY,
+    "black": potrace.TURNPOLICY_BLACK,
+    "white": potrace.TURNPOLICY_WHITE,
+}
+
+
+@dataclass(frozen=True)
+class TraceSettings:
+    """How a bitmap becomes outlines. Defaults are the preset measured in DESIGN §2 for Zen Maru."""
+
+    upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
+    threshold: float = 0.5  # ink coverage at which a pixel counts as black
+    turdsize_at_128: float = 2.0  # potrace speck area at 128 px; scaled with the traced image's area
+    alphamax: float = 1.2  # corner threshold: 0 polygons … 1.334 no corners
+    opttolerance: float = 0.2  # curve-simplification tolerance, in traced pixels
+    turnpolicy: str = "minority"
+    round_coordinates: bool = True
+
+    def __post_init__(self) -> None:
+        if self.upsample < 1:
+            raise ValueError("upsample must be >= 1")
+        if not 0 < self.threshold < 1:
+            raise ValueError("threshold must lie strictly between 0 and 1")
+        if self.turnpolicy not in TURNPOLICIES:
+            raise ValueError(f"turnpolicy must be one of {sorted(TURNPOLICIES)}")
+
+    def turdsize(self, traced_size: int) -> int:
+        return int(round(self.turdsize_at_128 * (traced_size / 128) ** 2))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def as_coverage(image: np.ndarray) -> np.ndarray:
+    """uint8 (255 = ink) or float (1 = ink) → float32 coverage in 0..1."""
+    if image.dtype == np.uint8:
+        return image.astype(np.float32) / 255.0
+    return np.clip(image.astype(np.float32), 0.0, 1.0)
+
+
+def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
+    """Upsample the coverage bicubically, then threshold it to a boolean ink mask."""
+    coverage = as_coverage(image)
+    if settings.upsample > 1:
+        height, width = coverage.shape
+        size = (width * settings.upsample, height * settings.upsample)
+        coverage = np.asarray(Image.fromarray(coverage, mode="F").resize(size, Image.Resampling.BICUBIC))
+    return coverage >= settings.threshold
+
+
+def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the inked part of a mask plus a margin, clipped to the image."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    height, width = mask.shape
+    return (max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, height),
+            max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, width))
+
+
+def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
+    """Draw potrace's curves of a boolean mask into `pen` in pixel coordinates (x right, y down).
+
+    Only the inked window is handed to potrace.
+    """
+    if not mask.any():
+        return
+    top, bottom, left, right = ink_window(mask)
+    pen = TransformPen(pen, (1, 0, 0, 1, left, top))
+    curves = trace_curves(mask[top:bottom, left:right], settings.turdsize(mask.shape[0]),
+                          TURNPOLICIES[settings.turnpolicy], settings.alphamax, settings.opttolerance)
+    for start, segments in curves:
+        pen.moveTo(start)
+        for tag, (c1, c2, end) in segments:
+            if tag == CORNER:
+                pen.lineTo(c2)
+                pen.lineTo(end)
+            else:
+                pen.curveTo(c1, c2, end)
+        pen.closePath()
+
+
+def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = TraceSettings()) -> None:
+    """Trace a square image of the em box into `pen` in the frame's font units.
+
+    Contours come out cleaned by skia-pathops: overlaps removed, outer contours
+    counter-clockwise and holes clockwise (the UFO/CFF convention).
+    """
+    if image.ndim != 2 or image.shape[0] != image.shape[1]:
+        raise ValueError(f"expected a square 2-D image, got shape {image.shape}")
+    mask = binarize(image, settings)
+    path = pathops.Path()
+    trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
+    path = pathops.simplify(path, fix_winding=True, clockwise=False)
+    path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
+
+
+def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:
+    """trace() into a picklable list of pen operations (for worker processes)."""
+    recording = RecordingPen()
+    trace(image, frame, recording, settings)
+    return recording.value
