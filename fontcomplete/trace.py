@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pathops
-
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.pens.roundingPen import RoundingPen
 from fontTools.pens.transformPen import TransformPen
@@ -15,12 +14,7 @@ from PIL import Image
 from fontcomplete.frame import EmFrame
 from fontcomplete.potrace_lib import CORNER, trace_curves
 
-TURNPOLICIES = {
-    "minority": potrace.TURNPOLICY_MINORITY,
-    "majority": potrace.TURNPOLICY_MAJORITY,
-    "black": potrace.TURNPOLICY_BLACK,
-    "white": potrace.TURNPOLICY_WHITE,
-}
+TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potracelib.h POTRACE_TURNPOLICY_*
 
 
 @dataclass(frozen=True)
@@ -49,13 +43,11 @@ class TraceSettings:
     def to_dict(self) -> dict:
         return asdict(self)
 
-
 def as_coverage(image: np.ndarray) -> np.ndarray:
     """uint8 (255 = ink) or float (1 = ink) → float32 coverage in 0..1."""
     if image.dtype == np.uint8:
         return image.astype(np.float32) / 255.0
     return np.clip(image.astype(np.float32), 0.0, 1.0)
-
 
 def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
     """Upsample the coverage bicubically, then threshold it to a boolean ink mask."""
@@ -66,7 +58,6 @@ def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
         coverage = np.asarray(Image.fromarray(coverage, mode="F").resize(size, Image.Resampling.BICUBIC))
     return coverage >= settings.threshold
 
-
 def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) of the inked part of a mask plus a margin, clipped to the image."""
     rows = np.flatnonzero(mask.any(axis=1))
@@ -74,7 +65,6 @@ def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
     height, width = mask.shape
     return (max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, height),
             max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, width))
-
 
 def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
     """Draw potrace's curves of a boolean mask into `pen` in pixel coordinates (x right, y down).
@@ -97,7 +87,6 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
                 pen.curveTo(c1, c2, end)
         pen.closePath()
 
-
 def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = TraceSettings()) -> None:
     """Trace a square image of the em box into `pen` in the frame's font units.
 
@@ -111,7 +100,6 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
     path = pathops.simplify(path, fix_winding=True, clockwise=False)
     path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
-
 
 def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:
     """trace() into a picklable list of pen operations (for worker processes)."""
