@@ -1,0 +1,58 @@
+"""Command line: `fontcomplete missing|fill|train|eval`; each subcommand lives in fontcomplete/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fontcomplete import __version__
+from fontcomplete.errors import FontcompleteError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def command_modules() -> dict:
+    """Subcommand name → module with add_arguments(parser) and run(args) -> int (none imports torch at import time)."""
+    from fontcomplete.commands import fill, missing
+
+    modules = {"missing": missing, "fill": fill}
+    try:
+        from fontcomplete.commands import train
+        modules["train"] = train
+    except ImportError:  # pragma: no cover - the ML command is optional while it is being built
+        pass
+    try:
+        from fontcomplete.commands import evaluate
+        modules["eval"] = evaluate
+    except ImportError:  # pragma: no cover
+        pass
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fontcomplete", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"fontcomplete {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in command_modules().items():
+        summary = (module.__doc__ or "").strip().split("\n")[0]
+        sub = subparsers.add_parser(name, help=summary, description=summary)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(args: list[str] | None = None) -> int:
+    parser = build_parser()
+    namespace = parser.parse_args(args)
+    try:
+        return namespace.run(namespace)
+    except FontcompleteError as error:
+        print(f"fontcomplete {namespace.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"fontcomplete {namespace.command}: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

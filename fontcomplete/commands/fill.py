@@ -1,0 +1,72 @@
+"""Add the characters a UFO lacks, generated from a reference font (copy mode or a trained model)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from tqdm import tqdm
+
+from fontcomplete import __version__
+from fontcomplete.charsets import missing, resolve_charsets
+from fontcomplete.commands import options
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.fill import copy_glyphs, stylize_glyphs, tracer_pool
+from fontcomplete.merge import NewGlyph, generated_codepoints, ideograph_advance, merge_glyphs, save_atomic
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", help="the UFO to complete (.ufo directory or .ufoz)")
+    options.add_source_arguments(parser)
+    options.add_charset_argument(parser)
+    options.add_model_arguments(parser)
+    options.add_trace_arguments(parser)
+    parser.add_argument("--replace-generated", action="store_true",
+                        help="regenerate glyphs that fontcomplete added earlier (never touches other glyphs)")
+    parser.add_argument("--dry-run", action="store_true", help="report what would be added; write nothing")
+    parser.add_argument("--proof", metavar="FILE.png", help="write a proof sheet of the new glyphs beside their source")
+
+
+def run(args: argparse.Namespace) -> int:
+    target, ufo = options.open_target(args.target)
+    source = options.open_source(args)
+    wanted = resolve_charsets(options.charsets(args))
+    if not wanted:
+        raise FontcompleteError("the charset is empty: nothing is wanted")
+    generated_before = set(generated_codepoints(ufo)) if args.replace_generated else set()
+    present_cmap = {cp: name for cp, name in target.cmap.items() if cp not in generated_before}
+    plan = missing(wanted, present_cmap, source.cmap)
+    print(f"wanted {len(plan.wanted)}, already present {len(plan.present)}, "
+          f"not in source {len(plan.not_in_source)}, to add {len(plan.to_add)}")
+    if not plan.to_add:
+        print("nothing to do: the UFO already has every wanted character the source has")
+        return 0
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+
+    ideograph_advance(ufo)  # fail before any work when the UFO has no Han glyph to learn from
+    with tracer_pool(args.workers) as pool_map, tqdm(total=len(plan.to_add), unit="glyph",
+                                                      desc="generating", file=sys.stderr) as bar:
+        stylizer = options.load_stylizer_for(args)
+        model_id = stylizer.model_id if stylizer else "copy"
+        if stylizer is None:
+            glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))
+        else:
+            glyphs = list(stylize_glyphs(source, plan.to_add, target.frame, stylizer,
+                                         batch_size=args.batch_size, trace_settings=options.trace_settings(args),
+                                         pool_map=pool_map, progress=bar.update))
+    provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
+                  "source": f"{source.name} ({source.path.name})", "date": date.today().isoformat()}
+    report = merge_glyphs(ufo, [NewGlyph(g.codepoint, g.draw, provenance) for g in glyphs],
+                          replace_generated=args.replace_generated)
+    if args.proof:
+        from fontcomplete.proof import write_fill_proof
+
+        pages = write_fill_proof(args.proof, source, target.frame, glyphs)
+        print(f"proof sheet: {', '.join(map(str, pages))}")
+    save_atomic(ufo, target.path)
+    print(f"added {len(report.added)}, replaced {len(report.replaced)}, "
+          f"already present {len(plan.present)}, not in source {len(plan.not_in_source)}")
+    return 0

@@ -1,0 +1,96 @@
+"""Arguments and input handling shared by the subcommands: source, target, charset, model, trace settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.fill import default_workers
+from fontcomplete.fonts import SourceFont, open_font
+from fontcomplete.trace import TraceSettings
+
+SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True,
+                        help="a complete reference font: .ttf .otf .ttc .otc .woff .woff2 .ufo; 'X.ttc#3' picks a member")
+    parser.add_argument("--source-index", type=int, default=None, help="font number inside a .ttc/.otc collection")
+
+
+def add_charset_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--charset", action="append", default=None, metavar="NAME|FILE",
+                        help="big5-1 (default), big5-2, gb2312, jis0208, or a file of characters / U+XXXX; repeatable")
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default="copy", metavar="DIR|NAME|copy",
+                        help="a model directory, the name of a model shipped in models/, or 'copy' "
+                             "(the source outlines scaled into the em box; default)")
+    parser.add_argument("--style", default=None, help="the model's style (category) to use when it has several")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
+    parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
+
+
+def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = TraceSettings()
+    group = parser.add_argument_group("tracing")
+    group.add_argument("--upsample", type=int, default=defaults.upsample, help="bicubic factor before the threshold")
+    group.add_argument("--threshold", type=float, default=defaults.threshold, help="ink coverage that counts as black")
+    group.add_argument("--turdsize", type=float, default=defaults.turdsize_at_128,
+                       help="potrace speck area at 128 px (scaled with the traced area)")
+    group.add_argument("--alphamax", type=float, default=defaults.alphamax, help="potrace corner threshold")
+    group.add_argument("--opttolerance", type=float, default=defaults.opttolerance, help="potrace curve tolerance")
+
+
+def trace_settings(args: argparse.Namespace) -> TraceSettings:
+    try:
+        return TraceSettings(upsample=args.upsample, threshold=args.threshold, turdsize_at_128=args.turdsize,
+                             alphamax=args.alphamax, opttolerance=args.opttolerance)
+    except ValueError as error:
+        raise FontcompleteError(str(error)) from error
+
+
+def charsets(args: argparse.Namespace) -> list[str]:
+    return args.charset or ["big5-1"]
+
+
+def open_source(args: argparse.Namespace) -> SourceFont:
+    return open_font(args.source, args.source_index)
+
+
+def open_target(path: str) -> tuple[SourceFont, object]:
+    """The target UFO as a SourceFont (cmap, frame) and its ufoLib2.Font for merging."""
+    target_path = Path(path)
+    if not target_path.exists():
+        raise FontcompleteError(f"target not found: {target_path}")
+    is_ufo_dir = target_path.is_dir() and (target_path / "metainfo.plist").is_file()
+    if not (is_ufo_dir or (target_path.is_file() and target_path.suffix.lower() == ".ufoz")):
+        raise FontcompleteError(f"target {target_path} is not a UFO (a .ufo directory with metainfo.plist, or .ufoz)")
+    target = open_font(target_path)
+    return target, target.glyph_set
+
+
+def resolve_model_dir(spec: str) -> Path:
+    """A model directory given as a path, or the name of a model shipped in models/."""
+    path = Path(spec)
+    if path.is_dir():
+        return path
+    if (SHIPPED_MODELS / spec).is_dir():
+        return SHIPPED_MODELS / spec
+    shipped = sorted(p.name for p in SHIPPED_MODELS.iterdir() if (p / "config.json").is_file()) \
+        if SHIPPED_MODELS.is_dir() else []
+    raise FontcompleteError(f"model {spec!r} is neither a directory nor a shipped model ({', '.join(shipped) or 'none'})"
+                            " nor 'copy'")
+
+
+def load_stylizer_for(args: argparse.Namespace):
+    """None for --model copy; else the model, loaded once (this is where torch is first imported)."""
+    if args.model == "copy":
+        return None
+    model_dir = resolve_model_dir(args.model)
+    from fontcomplete.ml.stylizer import load_stylizer
+
+    return load_stylizer(model_dir, style=args.style, device=args.device)
