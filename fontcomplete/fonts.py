@@ -128,6 +128,7 @@ def _binary_name(font) -> str:
 
 def _open_ufo(path: Path) -> SourceFont:
     import ufoLib2
+    from fontTools.ufoLib import UFOReader
 
     try:
         ufo = ufoLib2.Font.open(path, lazy=True)
@@ -141,23 +142,10 @@ def _open_ufo(path: Path) -> SourceFont:
         (info.ascender, info.descender),
     )
     cmap: dict[int, str] = {}
-    for glyph_name, codepoints in sorted(ufo_unicodes(ufo).items()):
+    with UFOReader(path, validate=False) as reader:  # unicodes without parsing every glyph
+        unicodes = reader.getGlyphSet().getUnicodes()
+    for glyph_name, codepoints in sorted(unicodes.items()):
         for codepoint in codepoints:
             cmap.setdefault(codepoint, glyph_name)
     name = f"{info.familyName or 'Unnamed'} {info.styleName or ''}".strip()
     return SourceFont(path, None, upm, frame, cmap, name, ufo, lambda glyph_name: ufo[glyph_name].width)
-
-
-def ufo_unicodes(ufo) -> dict[str, list[int]]:
-    """Glyph name → unicodes of a ufoLib2 font's default layer, without loading every glyph."""
-    from ufoLib2.objects import Glyph
-
-    layer = ufo.layers.defaultLayer
-    reader_glyph_set = getattr(layer, "_glyphSet", None)
-    if reader_glyph_set is not None and hasattr(reader_glyph_set, "getUnicodes"):
-        unicodes = reader_glyph_set.getUnicodes()
-        for glyph_name, glyph in layer._glyphs.items():  # glyphs loaded or added since opening win
-            if isinstance(glyph, Glyph):
-                unicodes[glyph_name] = list(glyph.unicodes)
-        return {name: unicodes.get(name, []) for name in layer.keys()}
-    return {glyph.name: list(glyph.unicodes) for glyph in layer}

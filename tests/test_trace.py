@@ -1,0 +1,119 @@
+from pathlib import Path
+
+import numpy as np
+import pathops
+import pytest
+from fontTools.pens.areaPen import AreaPen
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.pens.recordingPen import RecordingPen
+
+from fontcomplete import potrace_lib
+from fontcomplete.fonts import open_font
+from fontcomplete.frame import EmFrame
+from fontcomplete.raster import render, render_outline
+from fontcomplete.trace import TraceSettings, trace, trace_to_recording
+
+DATA = Path(__file__).parent / "data"
+FRAME = EmFrame(0, -120, 1000)
+
+
+def replay(outline):
+    return lambda pen: RecordingPen.replay(type("R", (), {"value": outline})(), pen)
+
+
+def contour_areas(outline):
+    """Signed area of each contour (positive = counter-clockwise in font space)."""
+    areas, pen = [], None
+    for operator, operands in outline:
+        if operator == "moveTo":
+            pen = AreaPen()
+        getattr(pen, operator)(*operands)
+        if operator == "closePath":
+            areas.append(pen.value)
+    return areas
+
+
+def ink_iou(a, b):
+    return (a & b).sum() / max(1, (a | b).sum())
+
+
+def test_square_comes_back_at_its_font_coordinates_with_the_y_flip():
+    image = np.zeros((100, 100), dtype=np.uint8)
+    image[10:30, 20:60] = 255  # rows 10..30 from the top, columns 20..60
+    pen = BoundsPen(None)
+    trace(image, FRAME, pen, TraceSettings(upsample=1, alphamax=0))
+    # 10 font units a pixel: x 200..600, y from top 880 - 100 .. 880 - 300
+    assert pen.bounds == pytest.approx((200, 580, 600, 780), abs=1)
+
+
+def test_outer_contours_are_counter_clockwise_and_holes_clockwise():
+    image = np.zeros((64, 64), dtype=np.uint8)
+    image[8:56, 8:56] = 255
+    image[24:40, 24:40] = 0  # a hole
+    outline = trace_to_recording(image, FRAME)
+    areas = sorted(contour_areas(outline))
+    assert len(areas) == 2
+    assert areas[0] < 0 < areas[1] and abs(areas[1]) > abs(areas[0])
+
+
+def test_blank_image_gives_no_contours():
+    assert trace_to_recording(np.zeros((64, 64), dtype=np.uint8), FRAME) == []
+
+
+def test_uint8_and_float_input_agree():
+    image = np.zeros((64, 64), dtype=np.uint8)
+    image[10:50, 20:30] = 255
+    assert trace_to_recording(image, FRAME) == trace_to_recording(image.astype(np.float32) / 255, FRAME)
+
+
+def test_non_square_input_is_refused():
+    with pytest.raises(ValueError):
+        trace(np.zeros((10, 20)), FRAME, RecordingPen())
+
+
+@pytest.mark.parametrize("font_file", ["NotoSansTC-Subset.otf", "NotoSerifTC-Subset.otf"])
+def test_round_trip_of_real_glyphs_at_128_px(font_file):
+    font = open_font(DATA / font_file)
+    ious = []
+    for codepoint in sorted(font.cmap)[1:33]:
+        name = font.cmap[codepoint]
+        outline = trace_to_recording(render(font, name, 128), font.frame)
+        truth = render(font, name, 256) > 127
+        traced = render_outline(replay(outline), font.frame, 256) > 127
+        ious.append(ink_iou(truth, traced))
+        # clean: no overlaps left for pathops to remove, coordinates are integers
+        path = pathops.Path()
+        replay(outline)(path.getPen())
+        simplified = pathops.simplify(path, fix_winding=True, clockwise=False)
+        assert len(list(simplified.contours)) == len(list(path.contours))
+        assert simplified.area == pytest.approx(path.area, rel=1e-3)
+        assert sum(contour_areas(outline)) > 0  # outers counter-clockwise dominate
+        assert all(float(v).is_integer() for _, pts in outline for pt in pts for v in pt)
+    assert np.mean(ious) >= 0.96 and min(ious) >= 0.9
+
+
+def test_upsampling_before_the_threshold_helps():
+    font = open_font(DATA / "NotoSerifTC-Subset.otf")
+    scores = {}
+    for upsample in (1, 3):
+        values = []
+        for codepoint in sorted(font.cmap)[1:17]:
+            name = font.cmap[codepoint]
+            outline = trace_to_recording(render(font, name, 128), font.frame, TraceSettings(upsample=upsample))
+            values.append(ink_iou(render(font, name, 256) > 127,
+                                  render_outline(replay(outline), font.frame, 256) > 127))
+        scores[upsample] = np.mean(values)
+    assert scores[3] > scores[1] + 0.005
+
+
+def test_ctypes_path_and_pypotrace_trace_identically(monkeypatch):
+    font = open_font(DATA / "NotoSerifTC-Subset.otf")
+    image = render(font, font.cmap[ord("龍")], 128)
+    fast = trace_to_recording(image, font.frame)
+    monkeypatch.setattr(potrace_lib, "_library", lambda: None)
+    assert trace_to_recording(image, font.frame) == fast
+
+
+def test_turdsize_scales_with_area():
+    settings = TraceSettings(turdsize_at_128=2)
+    assert settings.turdsize(128) == 2 and settings.turdsize(512) == 32
