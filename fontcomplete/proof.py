@@ -1,0 +1,60 @@
+"""Proof sheets: PNG pages of glyph images side by side (source | generated [| truth]) for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from fontcomplete.frame import EmFrame
+from fontcomplete.raster import render, render_outline
+
+CELL_GAP, LABEL_HEIGHT, PAGE_MARGIN = 6, 14, 12
+
+
+def page_paths(path: Path, pages: int) -> list[Path]:
+    """FILE.png for one page; FILE-001.png, FILE-002.png, … for several."""
+    if pages <= 1:
+        return [path]
+    return [path.with_name(f"{path.stem}-{i + 1:03d}{path.suffix}") for i in range(pages)]
+
+
+def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarray]]], *,
+                 columns: int = 12, rows_per_page: int = 20) -> list[Path]:
+    """Lay out labelled cells (each a few same-size uint8 ink images) on as many pages as needed."""
+    path = Path(path)
+    if not cells:
+        raise ValueError("no glyphs to proof")
+    size = cells[0][1][0].shape[0]
+    per_cell = max(len(images) for _, images in cells)
+    cell_w = per_cell * size + (per_cell - 1) * 2 + CELL_GAP
+    cell_h = size + LABEL_HEIGHT + CELL_GAP
+    per_page = columns * rows_per_page
+    pages = [cells[i:i + per_page] for i in range(0, len(cells), per_page)]
+    font = ImageFont.load_default()
+    paths = page_paths(path, len(pages))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for page_cells, page_path in zip(pages, paths):
+        rows = -(-len(page_cells) // columns)
+        width = 2 * PAGE_MARGIN + min(columns, len(page_cells)) * cell_w
+        sheet = Image.new("L", (width, 2 * PAGE_MARGIN + rows * cell_h), 255)
+        draw = ImageDraw.Draw(sheet)
+        for i, (label, images) in enumerate(page_cells):
+            x = PAGE_MARGIN + (i % columns) * cell_w
+            y = PAGE_MARGIN + (i // columns) * cell_h
+            draw.text((x, y), label, fill=0, font=font)
+            for k, image in enumerate(images):
+                left = x + k * (size + 2)
+                sheet.paste(Image.fromarray(255 - image), (left, y + LABEL_HEIGHT))
+                draw.rectangle((left, y + LABEL_HEIGHT, left + size - 1, y + LABEL_HEIGHT + size - 1), outline=200)
+        sheet.save(page_path)
+    return paths
+
+
+def write_fill_proof(path, source, target_frame: EmFrame, glyphs, size: int = 64) -> list[Path]:
+    """Every generated glyph (fill.Generated) beside the source glyph it came from."""
+    cells = [(f"U+{g.codepoint:04X}", [render(source, source.cmap[g.codepoint], size),
+                                        render_outline(g.draw, target_frame, size)]) for g in glyphs]
+    return write_sheets(path, cells)
