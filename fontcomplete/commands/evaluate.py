@@ -1,0 +1,60 @@
+"""Measure a model (or copy mode) on characters held out of training: ink IoU, SSIM, L1, proof sheet."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from fontcomplete.charsets import read_charset_file
+from fontcomplete.commands import options
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.evaluate import evaluate, write_proof
+from fontcomplete.fill import tracer_pool
+from fontcomplete.fonts import open_font
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", help="the font with the real glyphs (UFO or font file)")
+    options.add_source_arguments(parser)
+    parser.add_argument("--holdout", required=True, help="charset file of the held-out characters")
+    options.add_model_arguments(parser)
+    options.add_trace_arguments(parser)
+    parser.add_argument("--size", type=int, default=256, help="render size for the comparison (default 256)")
+    parser.add_argument("--out", default="eval", help="directory for eval.json and proof.png (default ./eval)")
+
+
+def run(args: argparse.Namespace) -> int:
+    target = open_font(args.target)
+    source = options.open_source(args)
+    holdout = sorted(read_charset_file(Path(args.holdout)))
+    codepoints = [c for c in holdout if c in target.cmap and c in source.cmap]
+    if not codepoints:
+        raise FontcompleteError(f"none of the {len(holdout)} held-out characters is in both the target and the source")
+    with tracer_pool(args.workers) as pool_map, tqdm(total=len(codepoints), unit="glyph", desc="generating",
+                                                      file=sys.stderr, disable=args.model == "copy") as bar:
+        stylizer = options.load_stylizer_for(args)
+        result = evaluate(target, source, codepoints, stylizer, size=args.size, batch_size=args.batch_size,
+                          trace_settings=options.trace_settings(args), pool_map=pool_map, progress=bar.update)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = result.summary()
+    report = {
+        "model": stylizer.model_id if stylizer else "copy",
+        "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
+        "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
+        "trace": options.trace_settings(args).to_dict(), "summary": summary,
+        "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
+    }
+    (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")
+    pages = write_proof(result, out / "proof.png")
+    print(f"{len(codepoints)} held-out characters at {args.size} px")
+    print(f"{'':8}{'IoU':>8}{'IoU p10':>9}{'SSIM':>8}{'SSIM p10':>9}{'L1':>8}")
+    for name, row in summary.items():
+        print(f"{name:8}{row['iou_mean']:8.3f}{row['iou_p10']:9.3f}{row['ssim_mean']:8.3f}"
+              f"{row['ssim_p10']:9.3f}{row['l1_mean']:8.3f}")
+    print(f"wrote {out / 'eval.json'} and {', '.join(map(str, pages))}")
+    return 0

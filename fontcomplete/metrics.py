@@ -1,0 +1,49 @@
+"""Glyph image metrics: ink IoU, SSIM (scikit-image) and L1 between renders in the same em-box frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from skimage.metrics import structural_similarity
+
+INK = 127  # a pixel is ink when its coverage is above half
+
+
+def ink_iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of the inked pixels; 1.0 when both are blank."""
+    ink_a, ink_b = a > INK, b > INK
+    union = np.logical_or(ink_a, ink_b).sum()
+    return 1.0 if union == 0 else float(np.logical_and(ink_a, ink_b).sum() / union)
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    return float(structural_similarity(a, b, data_range=255))
+
+
+def l1(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute coverage difference, 0 (identical) … 1."""
+    return float(np.abs(a.astype(np.float32) - b.astype(np.float32)).mean() / 255)
+
+
+@dataclass(frozen=True)
+class GlyphScore:
+    codepoint: int
+    iou: float
+    ssim: float
+    l1: float
+
+
+def score(codepoint: int, generated: np.ndarray, truth: np.ndarray) -> GlyphScore:
+    return GlyphScore(codepoint, ink_iou(generated, truth), ssim(generated, truth), l1(generated, truth))
+
+
+def summarize(scores: list[GlyphScore]) -> dict:
+    """Mean and the weak tail (10th percentile of IoU/SSIM, 90th of L1) over many glyphs."""
+    iou = np.array([s.iou for s in scores])
+    sim = np.array([s.ssim for s in scores])
+    err = np.array([s.l1 for s in scores])
+    return {"count": len(scores),
+            "iou_mean": float(iou.mean()), "iou_p10": float(np.percentile(iou, 10)),
+            "ssim_mean": float(sim.mean()), "ssim_p10": float(np.percentile(sim, 10)),
+            "l1_mean": float(err.mean()), "l1_p90": float(np.percentile(err, 90))}

@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+
+from fontcomplete.metrics import ink_iou, l1, score, ssim, summarize
+
+
+def square(top, left, size=32, side=10):
+    image = np.zeros((size, size), dtype=np.uint8)
+    image[top:top + side, left:left + side] = 255
+    return image
+
+
+def test_identical_images_score_perfectly():
+    image = square(5, 5)
+    assert ink_iou(image, image) == 1.0 and ssim(image, image) == pytest.approx(1.0) and l1(image, image) == 0
+
+
+def test_half_overlap():
+    a, b = square(0, 0), square(0, 5)  # 10x10 squares shifted by 5 columns: 50 shared of 150
+    assert ink_iou(a, b) == pytest.approx(50 / 150)
+    assert l1(a, b) == pytest.approx(100 / 1024)
+    assert ssim(a, b) < 0.9
+
+
+def test_blank_pair_counts_as_a_match():
+    blank = np.zeros((8, 8), dtype=np.uint8)
+    assert ink_iou(blank, blank) == 1.0
+
+
+def test_summary_reports_mean_and_weak_tail():
+    scores = [score(i, square(0, i), square(0, 0)) for i in range(10)]
+    summary = summarize(scores)
+    assert summary["count"] == 10
+    assert summary["iou_p10"] < summary["iou_mean"] < 1
+    assert summary["l1_p90"] > summary["l1_mean"]
