@@ -1,0 +1,206 @@
+"""Training and architecture settings as frozen dataclasses, the cpu/full presets, and their CLI mapping."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+
+def option(default, help: str, prefix: str | None = None):
+    """A dataclass field documented where it is declared (the help text becomes the CLI help)."""
+    if dataclasses.is_dataclass(default):
+        return field(default_factory=lambda: default, metadata={"help": help, "prefix": prefix})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """U-Net generator: encoder halves the image until it is odd (128 px → 1×1), decoder mirrors it."""
+
+    ngf: int = option(32, "channels of the first encoder layer; layer i has ngf*min(2**i, max_mult)")
+    max_mult: int = option(8, "cap on the channel multiplier of deep layers")
+    norm: Literal["batch", "instance"] = option("batch", "normalisation in encoder/decoder layers")
+    dropout: float = option(0.0, "dropout in the three innermost decoder layers (pix2pix used 0.5)")
+    attention_sizes: tuple[int, ...] = option((), "feature-map sizes (px) that get a self-attention block")
+    embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
+
+
+@dataclass(frozen=True)
+class DiscriminatorConfig:
+    """Conditional discriminator over (source, image) pairs with Linear binary and category heads."""
+
+    ndf: int = option(32, "channels of the first conv layer (doubling per layer, capped at 8*ndf)")
+    norm: Literal["batch", "instance", "none"] = option("batch", "normalisation after each inner conv")
+    feature_size: int = option(16, "downsample (stride 2) until the feature map is at most this size")
+    final_channels: int = option(1, "channels of the last conv, flattened into the Linear heads")
+    blur: bool = option(False, "Gaussian-blur the final feature map before the heads (seed 004)")
+    spectral_norm: bool = option(False, "spectral normalisation on every conv and Linear layer")
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """Weights of every loss term; a zero weight skips the term's computation entirely."""
+
+    l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
+    const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
+    cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")
+    category: float = option(1.0, "G: D's category head on generated glyphs (BCE-with-logits, one-hot)")
+    contrastive: float = option(0.0, "G: NT-Xent between encodings of generated and target glyphs")
+    temperature: float = option(0.1, "temperature of the NT-Xent term")
+    d_binary: float = option(1.0, "D: real/fake BCE-with-logits weight (lambda_binary)")
+    d_category: float = option(1.0, "D: category BCE-with-logits weight (lambda_category)")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run. Every field is a CLI flag (sub-configs get the prefixes g-, d-, loss-)."""
+
+    image_size: int = option(128, "raster size in px (em-box frame); 128, 256, 384 or 512")
+    generator: GeneratorConfig = option(GeneratorConfig(), "generator architecture", prefix="g")
+    discriminator: DiscriminatorConfig = option(DiscriminatorConfig(), "discriminator architecture", prefix="d")
+    loss: LossConfig = option(LossConfig(), "loss weights", prefix="loss")
+    batch_size: int = option(16, "images per step (per process under torchrun)")
+    lr: float = option(1e-3, "peak generator learning rate")
+    d_lr: float = option(1e-3, "peak discriminator learning rate")
+    lr_floor: float = option(2e-4, "generator learning rate at the end of the schedule (D decays by the same factor)")
+    schedule: Literal["cosine", "step", "constant"] = option("cosine", "LR decay from lr to lr_floor")
+    warmup_steps: int = option(100, "linear LR warm-up steps")
+    beta1: float = option(0.5, "Adam beta1")
+    beta2: float = option(0.999, "Adam beta2")
+    steps: Optional[int] = option(None, "stop after this many steps")
+    epochs: Optional[float] = option(None, "stop after this many passes over the training pairs")
+    max_minutes: Optional[float] = option(None, "stop after this many minutes of training (the LR schedule follows time)")
+    d_every: int = option(1, "step D (and add G's adversarial terms) every N steps; other steps are pixel-only")
+    adv_start: float = option(0.0, "fraction of the run before D and the adversarial terms start")
+    checkpoint_minutes: float = option(5.0, "write a checkpoint every N minutes")
+    checkpoint_steps: Optional[int] = option(None, "also write a checkpoint every N steps")
+    eval_count: int = option(200, "held-out glyphs scored (ink IoU) at each checkpoint; best/ keeps the best model")
+    sample_count: int = option(16, "held-out glyphs in each sample grid PNG")
+    holdout_fraction: float = option(0.03, "seeded fraction of pairs held out when no --holdout file is given")
+    jitter: int = option(0, "max random shift in px, applied identically to source and target")
+    seed: int = option(0, "seed for weights, data order and augmentation")
+    amp: bool = option(True, "bf16 autocast on CUDA")
+    channels_last: bool = option(True, "channels_last memory format (CUDA and CPU)")
+    threads: Optional[int] = option(None, "torch CPU threads (default: torch's choice)")
+    log_every: int = option(25, "steps between progress/log lines")
+
+    def __post_init__(self) -> None:
+        if self.image_size not in (128, 256, 384, 512):
+            raise ValueError(f"image_size must be 128, 256, 384 or 512, not {self.image_size}")
+        if self.batch_size < 1 or self.d_every < 1 or self.log_every < 1:
+            raise ValueError("batch_size, d_every and log_every must be at least 1")
+        if not 0 < self.lr_floor <= self.lr:
+            raise ValueError("lr_floor must be positive and at most lr")
+
+
+def cpu_preset() -> TrainConfig:
+    """128 px, ngf 32 (~11M params): pixel loss dominant, small D stepped every 4th step (see benchmarks)."""
+    return TrainConfig(
+        image_size=128,
+        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=()),
+        discriminator=DiscriminatorConfig(ndf=16),
+        loss=LossConfig(l1=100.0, const=0.0, cheat=1.0, category=1.0),
+        batch_size=16,
+        lr=2e-3,
+        d_lr=1e-3,
+        lr_floor=1e-4,
+        d_every=4,
+        adv_start=0.3,
+    )
+
+
+def full_preset() -> TrainConfig:
+    """256 px, ngf 64, self-attention at 32 and 16 px, every zi2zi loss: for GPUs."""
+    return TrainConfig(
+        image_size=256,
+        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0),
+        discriminator=DiscriminatorConfig(ndf=64, spectral_norm=False),
+        loss=LossConfig(l1=100.0, const=15.0, cheat=1.0, category=1.0),
+        batch_size=32,
+        lr=1e-3,
+        d_lr=1e-3,
+        lr_floor=2e-4,
+        d_every=1,
+        checkpoint_minutes=10.0,
+    )
+
+
+PRESETS = {"cpu": cpu_preset, "full": full_preset}
+
+
+# ---- JSON round trip -------------------------------------------------------------------------
+
+
+def to_dict(config) -> dict:
+    return dataclasses.asdict(config)
+
+
+def from_dict(cls, data: dict):
+    """Rebuild a (nested) config dataclass from to_dict output; unknown keys are an error."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields: {sorted(unknown)}")
+    values = {}
+    for name, value in data.items():
+        kind = hints[name]
+        if dataclasses.is_dataclass(kind):
+            value = from_dict(kind, value)
+        elif typing.get_origin(kind) is tuple:
+            value = tuple(value)
+        values[name] = value
+    return cls(**values)
+
+
+# ---- CLI mapping -----------------------------------------------------------------------------
+
+
+def _flag_kind(kind):
+    """(argparse keyword arguments) for a field type."""
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin is typing.Union and type(None) in args:
+        return _flag_kind(next(a for a in args if a is not type(None)))
+    if kind is bool:
+        return {"action": argparse.BooleanOptionalAction}
+    if origin is Literal:
+        return {"choices": list(args), "type": type(args[0])}
+    if origin is tuple:
+        return {"nargs": "*", "type": args[0]}
+    return {"type": kind}
+
+
+def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig, prefix: str = "") -> None:
+    """One --flag per (nested) field, default None (= keep the preset's value)."""
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        kind = hints[f.name]
+        if dataclasses.is_dataclass(kind):
+            add_config_arguments(parser, kind, prefix + f.metadata["prefix"] + "-")
+            continue
+        flag = "--" + prefix + f.name.replace("_", "-")
+        dest = "cfg__" + (prefix + f.name).replace("-", "_")
+        parser.add_argument(flag, dest=dest, default=None, help=f"{f.metadata['help']} (preset: {f.default})",
+                            **_flag_kind(kind))
+
+
+def apply_overrides(config, args: argparse.Namespace, cls=None, prefix: str = ""):
+    """Return config with every flag the user gave (not None) replaced."""
+    cls = cls or type(config)
+    hints = typing.get_type_hints(cls)
+    changes = {}
+    for f in dataclasses.fields(cls):
+        kind = hints[f.name]
+        if dataclasses.is_dataclass(kind):
+            sub = apply_overrides(getattr(config, f.name), args, kind, prefix + f.metadata["prefix"] + "-")
+            if sub != getattr(config, f.name):
+                changes[f.name] = sub
+            continue
+        value = getattr(args, "cfg__" + (prefix + f.name).replace("-", "_"), None)
+        if value is not None:
+            changes[f.name] = tuple(value) if typing.get_origin(kind) is tuple else value
+    return dataclasses.replace(config, **changes) if changes else config

@@ -1,0 +1,136 @@
+"""A model directory: generator weights (model.safetensors) + config.json; never unpickles anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.config import GeneratorConfig, from_dict, to_dict
+from fontcomplete.ml.networks import SUPPORTED_SIZES, Generator
+
+FORMAT = "fontcomplete-model"
+FORMAT_VERSION = 1
+WEIGHTS = "model.safetensors"
+CONFIG = "config.json"
+FRAME = "em-box"  # DESIGN §2: x 0..UPM, y typo descender..ascender, row 0 = top; source and output alike
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What config.json says about a generator."""
+
+    image_size: int
+    generator: GeneratorConfig
+    categories: tuple[str, ...]
+    training: dict
+
+    def style_id(self, style: str | None) -> int:
+        """Index of a category by name (or by number); None means the only category."""
+        if style is None:
+            if len(self.categories) != 1:
+                raise FontcompleteError(f"this model has {len(self.categories)} styles; pick one with --style "
+                                        f"({', '.join(self.categories)})")
+            return 0
+        if style in self.categories:
+            return self.categories.index(style)
+        if style.isdigit() and int(style) < len(self.categories):
+            return int(style)
+        raise FontcompleteError(f"style {style!r} is not in this model ({', '.join(self.categories)})")
+
+
+def _atomic_write(path: Path, write) -> None:
+    """write(temp_path) then rename over path, so a crash never leaves a half-written file."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    _atomic_write(Path(path), lambda temp: Path(temp).write_text(text, encoding="utf-8"))
+
+
+def save_model(directory: Path, generator: Generator, info: ModelInfo) -> None:
+    """Write model.safetensors, then config.json, each atomically."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    weights = {name: t.detach().to("cpu", copy=True).contiguous() for name, t in generator.state_dict().items()}
+    _atomic_write(directory / WEIGHTS, lambda temp: save_file(weights, temp, metadata={"format": FORMAT}))
+    config = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "frame": FRAME,
+        "image_size": info.image_size,
+        "input": "source glyph ink, uint8 255 = ink, image_size px over the source font's em box",
+        "output": "ink coverage 0..1 over the target font's em box (sigmoid of the generator's logits)",
+        "generator": to_dict(info.generator),
+        "categories": list(info.categories),
+        "training": info.training,
+    }
+    atomic_write_text(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+
+
+def read_info(directory: Path) -> ModelInfo:
+    """Parse and check config.json of a model directory."""
+    directory = Path(directory)
+    path = directory / CONFIG
+    if not directory.is_dir():
+        raise FontcompleteError(f"model directory not found: {directory}")
+    if not path.is_file():
+        raise FontcompleteError(f"{directory} is not a fontcomplete model directory (no {CONFIG})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise FontcompleteError(f"{path} is not readable JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FontcompleteError(f"{path} is not a fontcomplete model config (format != {FORMAT!r})")
+    if data.get("format_version", 0) > FORMAT_VERSION:
+        raise FontcompleteError(f"{path} has model format {data.get('format_version')}; this fontcomplete reads "
+                                f"up to {FORMAT_VERSION}: upgrade fontcomplete")
+    if data.get("frame") != FRAME:
+        raise FontcompleteError(f"{path}: model frame {data.get('frame')!r} is not the {FRAME!r} frame fill uses")
+    try:
+        size = int(data["image_size"])
+        generator = from_dict(GeneratorConfig, data["generator"])
+        categories = tuple(str(c) for c in data["categories"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise FontcompleteError(f"{path}: invalid model config ({error})") from None
+    if size not in SUPPORTED_SIZES or not categories:
+        raise FontcompleteError(f"{path}: invalid image_size {size} or empty categories")
+    return ModelInfo(size, generator, categories, data.get("training", {}))
+
+
+def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Generator, ModelInfo]:
+    """Build the generator config.json describes and load model.safetensors into it (strictly)."""
+    info = read_info(directory)
+    path = Path(directory) / WEIGHTS
+    if not path.is_file():
+        raise FontcompleteError(f"{directory} has {CONFIG} but no {WEIGHTS}")
+    try:
+        weights = load_file(path, device="cpu")
+    except (SafetensorError, OSError, ValueError) as error:
+        raise FontcompleteError(f"{path} is not a readable safetensors file: {error}") from None
+    generator = Generator(info.generator, info.image_size, len(info.categories))
+    expected = generator.state_dict()
+    missing = sorted(set(expected) - set(weights))
+    unexpected = sorted(set(weights) - set(expected))
+    wrong = sorted(k for k in set(expected) & set(weights) if expected[k].shape != weights[k].shape)
+    if missing or unexpected or wrong:
+        detail = "; ".join(f"{label}: {', '.join(keys[:3])}{' …' if len(keys) > 3 else ''}"
+                           for label, keys in (("missing", missing), ("unexpected", unexpected),
+                                               ("wrong shape", wrong)) if keys)
+        raise FontcompleteError(f"{path} does not match the architecture in {CONFIG} ({detail})")
+    generator.load_state_dict(weights, strict=True)
+    return generator.to(device).eval(), info

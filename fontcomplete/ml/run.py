@@ -1,0 +1,87 @@
+"""Train from fonts: open source and targets, render pairs, split held-out chars, optional --init, then fit."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.config import TrainConfig
+from fontcomplete.ml.data import build_pairs, drop_duplicates_of, split_holdout, write_charset
+from fontcomplete.ml.model_dir import load_model
+from fontcomplete.ml.stylizer import pick_device
+from fontcomplete.ml.train import fit, setup_distributed
+
+HOLDOUT = "holdout.txt"
+
+
+def style_names(targets) -> list[str]:
+    """One category name per target font (its family/style name, made unique)."""
+    names: list[str] = []
+    for target in targets:
+        name, n = target.name, 2
+        while name in names:
+            name, n = f"{target.name} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *, holdout: Path | None = None,
+          init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
+          progress: bool = True, log=print) -> dict:
+    """The whole `fontcomplete train` run; returns the training summary."""
+    from fontcomplete.charsets import read_charset_file
+    from fontcomplete.fonts import open_font
+
+    out_dir = Path(out_dir)
+    dist = setup_distributed(pick_device(device))
+    started = time.perf_counter()
+    source_font = open_font(source)
+    target_fonts = [open_font(t) for t in targets]
+    if not target_fonts:
+        raise FontcompleteError("give at least one --target font")
+    generator, categories = None, style_names(target_fonts)
+    style_of_target = list(range(len(categories)))
+    if init is not None:
+        generator, info = load_model(Path(init), "cpu")
+        generator.train()
+        if (info.image_size, info.generator) != (config.image_size, config.generator):
+            log(f"--init: using the architecture of {init} ({info.image_size} px, ngf {info.generator.ngf})")
+            config = dataclasses.replace(config, image_size=info.image_size, generator=info.generator)
+        merged = list(info.categories)
+        for name in categories:
+            if name not in merged:
+                merged.append(name)
+        style_of_target = [merged.index(name) for name in categories]
+        generator.grow_styles(len(merged))
+        categories = merged
+    if dist.world > 1 and not dist.main:
+        torch.distributed.barrier()  # the main process renders (and caches) first
+    pairs = build_pairs(source_font, target_fonts, config.image_size, cache_dir)
+    if dist.world > 1 and dist.main:
+        torch.distributed.barrier()
+    pairs.style_ids = np.asarray(style_of_target, np.int64)[pairs.style_ids]
+    saved_holdout = out_dir / HOLDOUT
+    if resume and saved_holdout.is_file():
+        held_codes = read_charset_file(saved_holdout)
+    elif holdout is not None:
+        held_codes = read_charset_file(Path(holdout))
+    else:
+        held_codes = None
+    train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
+    train_pairs = drop_duplicates_of(train_pairs, held_pairs)
+    if dist.main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_charset(saved_holdout, np.unique(held_pairs.codepoints))
+    prepare_s = time.perf_counter() - started
+    log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out characters "
+        f"({len(categories)} style{'s' if len(categories) > 1 else ''}), data ready in {prepare_s:.1f} s")
+    summary = {"source": source_font.name, "source_fingerprint": source_font.fingerprint,
+               "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
+               "init": str(init) if init else None}
+    return fit(config, out_dir, train_pairs, held_pairs, categories, generator=generator, resume=resume,
+               device=dist.device, progress=progress, summary=summary, dist=dist)

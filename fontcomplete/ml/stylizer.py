@@ -1,0 +1,69 @@
+"""The stylizer fill uses: a trained generator as a batched uint8[N,S,S] → float32 ink[N,S,S] callable."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
+
+
+def pick_device(device: str = "auto") -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise FontcompleteError("--device cuda was asked for but torch sees no CUDA GPU")
+    try:
+        return torch.device(device)
+    except RuntimeError as error:
+        raise FontcompleteError(f"unknown device {device!r}: {error}") from None
+
+
+class Stylizer:
+    """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1."""
+
+    def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
+                 batch_size: int, model_id: str = "model"):
+        self.generator, self.info, self.style_id, self.model_id = generator, info, style_id, model_id
+        self.device, self.batch_size = device, max(int(batch_size), 1)
+        self.image_size = info.image_size
+        self.half = device.type == "cuda"
+
+    @property
+    def style(self) -> str:
+        return self.info.categories[self.style_id]
+
+    @torch.inference_mode()
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        images = np.asarray(images)
+        if images.ndim != 3 or images.shape[1:] != (self.image_size, self.image_size) or images.dtype != np.uint8:
+            raise FontcompleteError(f"the model takes uint8 renders of shape (N, {self.image_size}, "
+                                    f"{self.image_size}); got {images.dtype} {images.shape}")
+        out = np.empty(images.shape, np.float32)
+        for start in range(0, len(images), self.batch_size):
+            chunk = torch.from_numpy(images[start:start + self.batch_size]).to(self.device)
+            x = chunk.unsqueeze(1).float().div_(255)
+            styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
+                ink, _ = self.generator(x, styles)
+            out[start:start + len(chunk)] = ink[:, 0].float().clamp_(0, 1).cpu().numpy()
+        return out
+
+
+def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",
+                  batch_size: int = 64) -> Stylizer:
+    """Load a model directory once; the returned callable restyles batches of source renders."""
+    dev = pick_device(device)
+    generator, info = load_model(Path(model_dir), dev)
+    style_id = info.style_id(style)
+    return Stylizer(generator, info, style_id, dev, batch_size, model_id(Path(model_dir), info, style_id))
+
+
+def model_id(model_dir: Path, info: ModelInfo, style_id: int) -> str:
+    """'<dir name>@<sha256 of the weights, 12 hex>/<style>': provenance for generated glyphs."""
+    digest = hashlib.sha256((model_dir / WEIGHTS).read_bytes()).hexdigest()[:12]
+    return f"{model_dir.resolve().name}@{digest}/{info.categories[style_id]}"

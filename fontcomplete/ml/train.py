@@ -1,0 +1,237 @@
+"""The training loop: stop criteria, timed checkpoints (model dir + resumable state), JSONL log, samples, DDP."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
+from fontcomplete.ml.data import Batches, PairSet
+from fontcomplete.ml.model_dir import ModelInfo, _atomic_write, save_model
+from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
+from fontcomplete.ml.trainer import Trainer
+
+STATE = "train_state.pt"
+LOG = "log.jsonl"
+# Fields a resumed run may change; everything else must match the saved run.
+RESUMABLE_CHANGES = {"steps", "epochs", "max_minutes", "checkpoint_minutes", "checkpoint_steps", "eval_count",
+                     "sample_count", "threads", "log_every"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Dist:
+    """Process-group facts (world 1 without torchrun)."""
+
+    rank: int = 0
+    world: int = 1
+    device: torch.device = torch.device("cpu")
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_distributed(device: torch.device) -> Dist:
+    """Join the torchrun process group when WORLD_SIZE > 1 (NCCL on CUDA, gloo on CPU)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return Dist(0, 1, device)
+    rank, local = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    if device.type == "cuda":
+        device = torch.device("cuda", local)
+        torch.cuda.set_device(device)
+    if not torch.distributed.is_initialized():
+        torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return Dist(rank, world, device)
+
+
+def saved_config(out_dir: Path) -> TrainConfig | None:
+    """The TrainConfig stored with a run's resumable state, or None when there is none."""
+    path = Path(out_dir) / STATE
+    if not path.is_file():
+        return None
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    return from_dict(TrainConfig, json.loads(state["config"]))
+
+
+def data_signature(pairs: PairSet) -> str:
+    digest = hashlib.sha256(pairs.codepoints.tobytes() + pairs.style_ids.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
+    old, new = to_dict(saved), to_dict(config)
+    changed = sorted(k for k in old if k not in RESUMABLE_CHANGES and old[k] != new[k])
+    if changed:
+        raise FontcompleteError(f"cannot resume with a different {', '.join(changed)} than the saved run "
+                                f"(only {', '.join(sorted(RESUMABLE_CHANGES))} may change)")
+
+
+def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
+        generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
+        summary: dict | None = None, dist: Dist | None = None) -> dict:
+    """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json)."""
+    out_dir, dist = Path(out_dir), dist or Dist(0, 1, device)
+    device = dist.device
+    if config.steps is None and config.epochs is None and config.max_minutes is None:
+        raise FontcompleteError("give a stop criterion: --steps, --epochs or --max-minutes")
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world)
+    trainer = Trainer(config, len(categories), device, generator)
+    step, elapsed_before, best_iou = 0, 0.0, -1.0
+    state_path = out_dir / STATE
+    if resume and state_path.is_file():
+        state = torch.load(state_path, map_location=device, weights_only=True)
+        check_resumable(from_dict(TrainConfig, json.loads(state["config"])), config)
+        if state["data"] != data_signature(train_pairs):
+            raise FontcompleteError("cannot resume: the training pairs differ from the saved run's (fonts or held-out set changed)")
+        trainer.load_state_dict(state["trainer"])
+        step, elapsed_before, best_iou = int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
+    elif state_path.is_file():
+        raise FontcompleteError(f"{out_dir} already holds a training run; pass --resume or choose another --out")
+    if dist.world > 1:
+        trainer.wrap_ddp()
+    total_steps = _total_steps(config, batches.steps_per_epoch)
+    max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
+    info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs))
+    ctx = _Loop(config, out_dir, trainer, held_pairs, categories, info, dist, data_signature(train_pairs), best_iou)
+    bar = _progress_bar(progress and dist.main, total_steps, step)
+    start = time.perf_counter() - elapsed_before
+    last_checkpoint, last_checkpoint_step = time.perf_counter(), step
+    data_s = net_s = 0.0
+    window_start, window_step = time.perf_counter(), step
+    while True:
+        elapsed = _agreed(time.perf_counter() - start, dist)
+        progress_fraction = max(step / total_steps if total_steps else 0.0,
+                                elapsed / max_seconds if max_seconds else 0.0)
+        if (total_steps is not None and step >= total_steps) or (max_seconds is not None and elapsed >= max_seconds):
+            break
+        t0 = time.perf_counter()
+        batch = batches.get(step, device)
+        _sync(device)
+        t1 = time.perf_counter()
+        losses = trainer.step(batch, step, progress_fraction)
+        _sync(device)
+        data_s += t1 - t0
+        net_s += time.perf_counter() - t1
+        step += 1
+        if step % config.log_every == 0 or step == total_steps:
+            now = time.perf_counter()
+            values = {k: float(v) for k, v in losses.items()}
+            if not all(math.isfinite(v) for v in values.values()):
+                raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
+                                        "resume from the last checkpoint with a lower --lr")
+            rate = (step - window_step) * config.batch_size * dist.world / (now - window_start)
+            window_start, window_step = now, step
+            record = dict(step=step, epoch=round(step / batches.steps_per_epoch, 3), minutes=round(elapsed / 60, 2),
+                          img_per_s=round(rate, 1), data_share=round(data_s / max(data_s + net_s, 1e-9), 4),
+                          **{k: round(v, 5) for k, v in values.items()})
+            ctx.log(record)
+            if bar is not None:
+                bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values.get('d_loss', float('nan')):.3g}",
+                                img_s=f"{rate:.1f}", refresh=False)
+        if bar is not None:
+            bar.update(1)
+        due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
+        due_step = config.checkpoint_steps and step % config.checkpoint_steps == 0
+        if due_time or due_step:
+            ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+            last_checkpoint, last_checkpoint_step = time.perf_counter(), step
+    if bar is not None:
+        bar.close()
+    if step != last_checkpoint_step or not (out_dir / STATE).is_file():
+        ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+    ctx.timing = {"data_seconds": round(data_s, 3), "network_seconds": round(net_s, 3),
+                  "data_share": round(data_s / max(data_s + net_s, 1e-9), 5)}
+    ctx.log(dict(event="done", step=step, **ctx.timing, peak_rss_mb=_peak_rss_mb(),
+                 peak_cuda_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if device.type == "cuda" else None))
+    return dict(ctx.last_summary, **ctx.timing)
+
+
+class _Loop:
+    """Checkpointing and logging for fit (only the main process writes)."""
+
+    def __init__(self, config, out_dir, trainer, held, categories, info, dist, data_sig, best_iou):
+        self.config, self.out_dir, self.trainer, self.held = config, out_dir, trainer, held
+        self.categories, self.info, self.dist, self.data_sig, self.best_iou = categories, info, dist, data_sig, best_iou
+        self.last_summary: dict = {}
+        self.timing: dict = {}
+        if dist.main:
+            out_dir.mkdir(parents=True, exist_ok=True)
+
+    def log(self, record: dict) -> None:
+        if self.dist.main:
+            with open(self.out_dir / LOG, "a", encoding="utf-8") as stream:
+                stream.write(json.dumps(dict(record, time=round(time.time(), 3))) + "\n")
+
+    def checkpoint(self, step: int, elapsed: float, steps_per_epoch: int) -> None:
+        if not self.dist.main:
+            return
+        generator, config, held = self.trainer.generator, self.config, self.held
+        iou = None
+        if len(held):
+            count = min(max(config.eval_count, config.sample_count), len(held))
+            generated = predict(generator, held.sources[:count], held.style_ids[:count], self.trainer.device)
+            scored = generated[:config.eval_count]
+            iou = float(ink_iou(scored, held.targets[:len(scored)]).mean()) if len(scored) else None
+            k = min(config.sample_count, count)
+            grid = sample_grid(held.sources[:k], generated[:k], held.targets[:k])
+            save_grid(self.out_dir / "samples" / f"step_{step:07d}.png", grid)
+        self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
+                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, config=to_dict(config))
+        model_info = ModelInfo(config.image_size, config.generator, tuple(self.categories), self.last_summary)
+        save_model(self.out_dir, generator, model_info)
+        if iou is not None and iou > self.best_iou:
+            self.best_iou = iou
+            save_model(self.out_dir / "best", generator, model_info)
+        state = {"step": step, "elapsed": elapsed, "best_iou": self.best_iou, "data": self.data_sig,
+                 "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
+        _atomic_write(self.out_dir / STATE, lambda temp: torch.save(state, temp))
+        self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
+                      best_iou=self.best_iou))
+
+
+def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:
+    limits = [config.steps] if config.steps is not None else []
+    if config.epochs is not None:
+        limits.append(math.ceil(config.epochs * steps_per_epoch))
+    return min(limits) if limits else None
+
+
+def _agreed(seconds: float, dist: Dist) -> float:
+    """Elapsed time as the main process sees it, so every process stops at the same step."""
+    if dist.world == 1:
+        return seconds
+    value = torch.tensor([seconds], dtype=torch.float64, device=dist.device)
+    torch.distributed.broadcast(value, 0)
+    return float(value)
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _progress_bar(enabled: bool, total: int | None, initial: int):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="step", dynamic_ncols=True, file=sys.stderr, mininterval=1.0)
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
