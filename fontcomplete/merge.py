@@ -1,0 +1,198 @@
+"""Add new glyphs to a UFO: names, advance and vertical metrics, glyph order, mark colour and provenance."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import ufoLib2
+from fontTools.ufoLib.glifLib import writeGlyphToString
+
+from fontcomplete import __version__
+from fontcomplete.charsets import is_han
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ufo_save import save_atomic
+
+__all__ = [
+    "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph",
+    "glyph_name_for", "ideograph_advance", "learn_metrics", "merge_glyphs", "open_ufo", "save_atomic",
+]
+
+PROVENANCE_KEY = "org.fontcomplete.provenance"
+MARK_COLOR = "0.97,0.56,0.16,1"
+GLYPH_ORDER_KEY = "public.glyphOrder"
+
+
+def glyph_name_for(codepoint: int) -> str:
+    """The AGL-style name of a new glyph: uniXXXX in the BMP, uXXXXX above it."""
+    return f"uni{codepoint:04X}" if codepoint <= 0xFFFF else f"u{codepoint:05X}"
+
+
+def open_ufo(path: str | Path) -> ufoLib2.Font:
+    """Open a target UFO (a .ufo directory or a .ufoz file) lazily, with one clear error line when that fails."""
+    path = Path(path)
+    if not path.exists():
+        raise FontcompleteError(f"target {path} does not exist")
+    if not (path.is_dir() or path.suffix.lower() == ".ufoz"):
+        raise FontcompleteError(f"target {path} is not a UFO (a .ufo directory or a .ufoz file)")
+    try:
+        return ufoLib2.Font.open(path)
+    except Exception as error:  # ufoLib raises many types for broken UFOs
+        raise FontcompleteError(f"cannot read the UFO {path}: {error}") from None
+
+
+@dataclass(frozen=True)
+class GlyphMetrics:
+    """What a new ideograph gets: advance width, advance height (None: leave 0) and vertical origin (None: default)."""
+
+    advance: float
+    height: float | None = None
+    vertical_origin: float | None = None
+
+
+def _most_common(values: Iterable):
+    counts = Counter(values)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _han_glyphs(ufo: ufoLib2.Font) -> list[ufoLib2.objects.Glyph]:
+    return [glyph for glyph in ufo if any(is_han(cp) for cp in glyph.unicodes)]
+
+
+def learn_metrics(ufo: ufoLib2.Font, han_glyphs: list | None = None) -> GlyphMetrics:
+    """The usual metrics of the target's existing Han glyphs.
+
+    Advance: the most common advance. Height (only when the UFO has vhea ascender and descender, so ufo2ft
+    builds vmtx): the most common non-zero height of the Han glyphs, else vertTypoAscender - vertTypoDescender.
+    Vertical origin (`public.verticalOrigin`): the most common value, when most Han glyphs carry one.
+    """
+    han_glyphs = _han_glyphs(ufo) if han_glyphs is None else han_glyphs
+    if not han_glyphs:
+        raise FontcompleteError("the UFO has no Han glyphs to learn the advance from")
+    advance = _most_common(glyph.width for glyph in han_glyphs)
+    height = None
+    ascender, descender = ufo.info.openTypeVheaVertTypoAscender, ufo.info.openTypeVheaVertTypoDescender
+    if ascender is not None and descender is not None:
+        height = _most_common(glyph.height for glyph in han_glyphs if glyph.height)
+        if height is None:
+            height = ascender - descender
+    vertical_origin = _most_common(glyph.verticalOrigin for glyph in han_glyphs)
+    return GlyphMetrics(advance=advance, height=height, vertical_origin=vertical_origin)
+
+
+def ideograph_advance(ufo: ufoLib2.Font) -> float:
+    """The most common advance width among the target's existing Han glyphs."""
+    return learn_metrics(ufo).advance
+
+
+@dataclass(frozen=True)
+class NewGlyph:
+    """A glyph to add: its codepoint, a draw(pen) callable giving the outline in target units, and provenance.
+
+    `provenance` holds string values such as {"model": "copy", "source": "NotoSansCJK-Regular.ttc#3"}; the
+    merge adds "tool" and "date" (ISO) unless given.
+    """
+
+    codepoint: int
+    draw: Callable
+    provenance: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """Codepoints added, replaced (earlier fontcomplete glyphs, with the flag), regenerated identically, and refused."""
+
+    added: tuple[int, ...] = ()
+    replaced: tuple[int, ...] = ()
+    unchanged: tuple[int, ...] = ()
+    skipped_existing: tuple[int, ...] = ()
+
+    @property
+    def changed_glyph_names(self) -> list[str]:
+        """Names of the glyphs whose files a save must write."""
+        return [glyph_name_for(cp) for cp in (*self.added, *self.replaced)]
+
+
+def is_generated(glyph: ufoLib2.objects.Glyph) -> bool:
+    """True when the glyph carries fontcomplete's provenance key (this tool added it)."""
+    return PROVENANCE_KEY in glyph.lib
+
+
+def _build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str) -> ufoLib2.objects.Glyph:
+    glyph = ufoLib2.objects.Glyph(glyph_name_for(new.codepoint))
+    glyph.unicodes = [new.codepoint]
+    glyph.width = metrics.advance
+    if metrics.height is not None:
+        glyph.height = metrics.height
+    if metrics.vertical_origin is not None:
+        glyph.verticalOrigin = metrics.vertical_origin
+    new.draw(glyph.getPen())
+    provenance = {"tool": f"fontcomplete {__version__}", **new.provenance}
+    provenance.setdefault("date", today)
+    glyph.lib["public.markColor"] = MARK_COLOR
+    glyph.lib[PROVENANCE_KEY] = {key: str(value) for key, value in provenance.items()}
+    return glyph
+
+
+def _same_apart_from_date(new: ufoLib2.objects.Glyph, old: ufoLib2.objects.Glyph) -> bool:
+    """True when the glyphs serialise identically once the old provenance date is carried over."""
+    old_date = old.lib.get(PROVENANCE_KEY, {}).get("date")
+    candidate = new.copy()
+    if old_date is not None:
+        candidate.lib[PROVENANCE_KEY] = {**candidate.lib[PROVENANCE_KEY], "date": old_date}
+    serialise = lambda glyph: writeGlyphToString(glyph.name, glyph, glyph.drawPoints)  # noqa: E731
+    return serialise(candidate) == serialise(old)
+
+
+def merge_glyphs(
+    ufo: ufoLib2.Font,
+    new_glyphs: Iterable[NewGlyph],
+    *,
+    replace_generated: bool = False,
+    metrics: GlyphMetrics | None = None,
+    today: str | None = None,
+) -> MergeReport:
+    """Add the new glyphs to the UFO's default layer (in memory); call save_atomic to write them.
+
+    A codepoint or glyph name the UFO already has is never touched, unless that glyph carries fontcomplete's
+    provenance key and `replace_generated` is True. A regenerated glyph equal to the old one (apart from the
+    date) is left as it is, so reruns change nothing. `metrics` defaults to learn_metrics(ufo).
+    """
+    layer = ufo.layers.defaultLayer
+    existing = list(layer)
+    cmap = {cp: glyph.name for glyph in existing for cp in glyph.unicodes}
+    if metrics is None:
+        metrics = learn_metrics(ufo, [glyph for glyph in existing if any(is_han(cp) for cp in glyph.unicodes)])
+    today = today or datetime.date.today().isoformat()
+    added, replaced, unchanged, skipped = [], [], [], []
+    for new in new_glyphs:
+        name = glyph_name_for(new.codepoint)
+        holders = {cmap.get(new.codepoint), name if name in layer else None} - {None}
+        if not holders:
+            layer.insertGlyph(_build_glyph(new, metrics, today), name, copy=False)
+            cmap[new.codepoint] = name
+            added.append(new.codepoint)
+            continue
+        old = layer[name] if holders == {name} else None
+        replaceable = (
+            replace_generated and old is not None and is_generated(old) and list(old.unicodes) == [new.codepoint]
+        )
+        if not replaceable:
+            skipped.append(new.codepoint)
+            continue
+        glyph = _build_glyph(new, metrics, today)
+        if _same_apart_from_date(glyph, old):
+            unchanged.append(new.codepoint)
+        else:
+            layer.insertGlyph(glyph, name, overwrite=True, copy=False)
+            replaced.append(new.codepoint)
+    order = ufo.lib.get(GLYPH_ORDER_KEY)
+    if order is not None:
+        listed = set(order)
+        missing_names = [glyph_name_for(cp) for cp in (*added, *replaced) if glyph_name_for(cp) not in listed]
+        if missing_names:
+            ufo.lib[GLYPH_ORDER_KEY] = [*order, *missing_names]
+    return MergeReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(skipped))
