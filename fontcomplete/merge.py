@@ -14,11 +14,12 @@ from fontTools.ufoLib.glifLib import writeGlyphToString
 from fontcomplete import __version__
 from fontcomplete.charsets import is_han
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.ufo_save import save_atomic
+from fontcomplete.ufo_save import write_glyphs_atomic
 
 __all__ = [
     "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph",
-    "glyph_name_for", "ideograph_advance", "learn_metrics", "merge_glyphs", "open_ufo", "save_atomic",
+    "generated_codepoints", "glyph_name_for", "ideograph_advance", "is_generated", "learn_metrics", "merge_glyphs",
+    "open_ufo", "save_atomic",
 ]
 
 PROVENANCE_KEY = "org.fontcomplete.provenance"
@@ -121,6 +122,15 @@ def is_generated(glyph: ufoLib2.objects.Glyph) -> bool:
     return PROVENANCE_KEY in glyph.lib
 
 
+def generated_codepoints(ufo: ufoLib2.Font) -> list[int]:
+    """The codepoints of the glyphs fontcomplete added earlier (sorted)."""
+    return sorted({cp for glyph in ufo if is_generated(glyph) for cp in glyph.unicodes})
+
+
+def _serialise(glyph: ufoLib2.objects.Glyph) -> str:
+    return writeGlyphToString(glyph.name, glyph, glyph.drawPoints)
+
+
 def _build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str) -> ufoLib2.objects.Glyph:
     glyph = ufoLib2.objects.Glyph(glyph_name_for(new.codepoint))
     glyph.unicodes = [new.codepoint]
@@ -143,8 +153,7 @@ def _same_apart_from_date(new: ufoLib2.objects.Glyph, old: ufoLib2.objects.Glyph
     candidate = new.copy()
     if old_date is not None:
         candidate.lib[PROVENANCE_KEY] = {**candidate.lib[PROVENANCE_KEY], "date": old_date}
-    serialise = lambda glyph: writeGlyphToString(glyph.name, glyph, glyph.drawPoints)  # noqa: E731
-    return serialise(candidate) == serialise(old)
+    return _serialise(candidate) == _serialise(old)
 
 
 def merge_glyphs(
@@ -196,3 +205,35 @@ def merge_glyphs(
         if missing_names:
             ufo.lib[GLYPH_ORDER_KEY] = [*order, *missing_names]
     return MergeReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(skipped))
+
+
+def unsaved_glyph_names(ufo: ufoLib2.Font) -> list[str]:
+    """Default-layer glyphs a save must write: those without a file yet, and fontcomplete glyphs that differ from theirs.
+
+    (Merging never changes any other glyph, so no other glyph is compared.)
+    """
+    on_disk = ufo.reader.getGlyphSet()
+    layer = ufo.layers.defaultLayer
+    names = []
+    for name in layer.keys():
+        if name not in on_disk.contents:
+            names.append(name)
+        elif is_generated(layer[name]):
+            saved = ufoLib2.objects.Glyph(name)
+            on_disk.readGlyph(name, saved, saved.getPointPen())
+            if _serialise(saved) != _serialise(layer[name]):
+                names.append(name)
+    return names
+
+
+def save_atomic(ufo: ufoLib2.Font, path: str | Path | None = None, glyph_names: Iterable[str] | None = None) -> bool:
+    """Write the merged glyphs (default: unsaved_glyph_names), contents.plist and a changed lib.plist, atomically.
+
+    `path` (default: where the UFO was opened from) must be the UFO the font was opened from. Every other file
+    keeps its bytes; an exception or Ctrl-C leaves the UFO as it was; returns False when nothing needed writing.
+    Pass `report.changed_glyph_names` to skip the comparison.
+    """
+    if ufo.reader is None or ufo.path is None:
+        raise ValueError("save_atomic updates an existing UFO; open it with open_ufo(path)")
+    names = unsaved_glyph_names(ufo) if glyph_names is None else glyph_names
+    return write_glyphs_atomic(ufo, ufo.path if path is None else path, names)

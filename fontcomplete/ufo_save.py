@@ -26,7 +26,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def save_atomic(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) -> bool:
+def write_glyphs_atomic(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) -> bool:
     """Write the named default-layer glyphs, contents.plist and (if changed) lib.plist of `ufo` back to `path`.
 
     `path` must be the UFO the font was opened from (.ufo directory or .ufoz file). Nothing else is rewritten,
@@ -36,7 +36,7 @@ def save_atomic(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str])
     """
     path = Path(path)
     if ufo.reader is None or ufo.path is None or Path(ufo.path).resolve() != path.resolve():
-        raise ValueError("save_atomic updates the UFO the font was opened from; open it with open_ufo(path)")
+        raise ValueError("an atomic save updates the UFO the font was opened from; open it with open_ufo(path)")
     glyph_names = list(dict.fromkeys(glyph_names))
     lib_changed = dict(ufo.reader.readLib()) != dict(ufo.lib)
     if not glyph_names and not lib_changed:
