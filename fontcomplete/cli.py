@@ -13,20 +13,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def command_modules() -> dict:
     """Subcommand name → module with add_arguments(parser) and run(args) -> int (none imports torch at import time)."""
-    from fontcomplete.commands import fill, missing
+    from fontcomplete.commands import evaluate, fill, missing, train
 
-    modules = {"missing": missing, "fill": fill}
-    try:
-        from fontcomplete.commands import train
-        modules["train"] = train
-    except ImportError:  # pragma: no cover - the ML command is optional while it is being built
-        pass
-    try:
-        from fontcomplete.commands import evaluate
-        modules["eval"] = evaluate
-    except ImportError:  # pragma: no cover
-        pass
-    return modules
+    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate}
 
 
 def build_parser() -> argparse.ArgumentParser:
