@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         pages = write_fill_proof(args.proof, source, target.frame, glyphs)
         print(f"proof sheet: {', '.join(map(str, pages))}")
     save_atomic(ufo, target.path)
-    print(f"added {len(report.added)}, replaced {len(report.replaced)}, "
-          f"already present {len(plan.present)}, not in source {len(plan.not_in_source)}")
+    regenerated = f", replaced {len(report.replaced)}, regenerated identically {len(report.unchanged)}" \
+        if args.replace_generated else ""
+    print(f"added {len(report.added)}{regenerated}, already present {len(plan.present)}, "
+          f"not in source {len(plan.not_in_source)}")
     return 0

@@ -1,0 +1,96 @@
+"""Glyphs per second of each pipeline stage (raster, trace, merge, save) and of a whole copy-mode fill.
+
+    python benchmarks/bench_pipeline.py --target examples/zen-maru-gothic-tc/sources/ZenMaruGothic-Regular.ufo \
+        --source examples/zen-maru-gothic-tc/sources/NotoSansCJKtc-Subset.otf --charset big5-1
+
+Works on a temporary copy of the target; prints one line per stage. No model runs: the trace stage traces the
+source renders themselves (the generator's place in the pipeline, minus the generator).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from fontcomplete.charsets import missing, resolve_charsets
+from fontcomplete.fill import default_workers, stylize_glyphs, tracer_pool
+from fontcomplete.fonts import open_font
+from fontcomplete.merge import NewGlyph, merge_glyphs, save_atomic
+from fontcomplete.raster import render_many
+
+
+class SourceRenders:
+    """A stand-in generator that hands back its input: measures the pipeline around a model."""
+
+    model_id = "identity"
+
+    def __init__(self, image_size):
+        self.image_size = image_size
+
+    def __call__(self, sources):
+        return sources.astype(np.float32) / 255
+
+
+def rate(count, seconds):
+    return f"{count / seconds:8.1f} glyphs/s  ({count} in {seconds:.2f} s)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--charset", action="append", default=None)
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        target_path = Path(scratch) / Path(args.target).name
+        shutil.copytree(args.target, target_path)
+        target, source = open_font(target_path), open_font(args.source)
+        plan = missing(resolve_charsets(args.charset or ["big5-1"]), target.cmap, source.cmap)
+        codepoints = plan.to_add
+        print(f"{len(codepoints)} glyphs to add; {args.workers} tracing workers; {args.size} px; "
+              f"{time.strftime('%Y-%m-%d')}")
+
+        start = time.perf_counter()
+        render_many(source, [source.cmap[c] for c in codepoints], args.size)
+        print("raster         ", rate(len(codepoints), time.perf_counter() - start))
+
+        start = time.perf_counter()
+        with tracer_pool(args.workers) as pool_map:
+            pool_ready = time.perf_counter()
+            glyphs = list(stylize_glyphs(source, codepoints, target.frame, SourceRenders(args.size),
+                                         pool_map=pool_map))
+        end = time.perf_counter()
+        print("raster+trace   ", rate(len(glyphs), end - pool_ready), f"(pool start {pool_ready - start:.2f} s)")
+
+        start = time.perf_counter()
+        provenance = {"tool": "benchmark", "model": "identity", "source": source.name, "date": "2026-01-01"}
+        merge_glyphs(target.glyph_set, [NewGlyph(g.codepoint, g.draw, provenance) for g in glyphs])
+        merged = time.perf_counter()
+        print("merge          ", rate(len(glyphs), merged - start))
+        save_atomic(target.glyph_set, target_path)
+        print("save           ", rate(len(glyphs), time.perf_counter() - merged))
+
+        shutil.rmtree(target_path)
+        shutil.copytree(args.target, target_path)
+        command = [sys.executable, "-m", "fontcomplete", "fill", str(target_path), "--source", args.source,
+                   "--model", "copy", "--workers", str(args.workers)]
+        for charset in args.charset or ["big5-1"]:
+            command += ["--charset", charset]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print("fill --model copy (whole command, process start included)",
+              rate(len(codepoints), time.perf_counter() - start))
+
+
+if __name__ == "__main__":
+    main()
