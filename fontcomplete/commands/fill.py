@@ -13,7 +13,7 @@ from fontcomplete.charsets import missing, resolve_charsets
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import copy_glyphs, stylize_glyphs, tracer_pool
-from fontcomplete.merge import NewGlyph, generated_codepoints, ideograph_advance, merge_glyphs, save_atomic
+from fontcomplete.merge import NewGlyph, generated_codepoints, learn_metrics, merge_glyphs, save_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         print("dry run: nothing written")
         return 0
 
-    ideograph_advance(ufo)  # fail before any work when the UFO has no Han glyph to learn from
+    metrics = learn_metrics(ufo)  # fails before any work when the UFO has no Han glyph to learn from
     with tracer_pool(args.workers) as pool_map, tqdm(total=len(plan.to_add), unit="glyph",
                                                       desc="generating", file=sys.stderr) as bar:
         stylizer = options.load_stylizer_for(args)
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
                   "source": f"{source.name} ({source.path.name})", "date": date.today().isoformat()}
     report = merge_glyphs(ufo, [NewGlyph(g.codepoint, g.draw, provenance) for g in glyphs],
-                          replace_generated=args.replace_generated)
+                          replace_generated=args.replace_generated, metrics=metrics)
     if args.proof:
         from fontcomplete.proof import write_fill_proof
 
