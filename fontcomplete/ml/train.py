@@ -8,7 +8,9 @@ import json
 import math
 import os
 import resource
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,43 +115,49 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
     data_s = net_s = 0.0
     window_start, window_step = time.perf_counter(), step
-    while True:
-        elapsed = _agreed(time.perf_counter() - start, dist)
-        progress_fraction = max(step / total_steps if total_steps else 0.0,
-                                elapsed / max_seconds if max_seconds else 0.0)
-        if (total_steps is not None and step >= total_steps) or (max_seconds is not None and elapsed >= max_seconds):
-            break
-        t0 = time.perf_counter()
-        batch = batches.get(step, device)
-        _sync(device)
-        t1 = time.perf_counter()
-        losses = trainer.step(batch, step, progress_fraction)
-        _sync(device)
-        data_s += t1 - t0
-        net_s += time.perf_counter() - t1
-        step += 1
-        if step % config.log_every == 0 or step == total_steps:
-            now = time.perf_counter()
-            values = {k: float(v) for k, v in losses.items()}
-            if not all(math.isfinite(v) for v in values.values()):
-                raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
-                                        "resume from the last checkpoint with a lower --lr")
-            rate = (step - window_step) * config.batch_size * dist.world / (now - window_start)
-            window_start, window_step = now, step
-            record = dict(step=step, epoch=round(step / batches.steps_per_epoch, 3), minutes=round(elapsed / 60, 2),
-                          img_per_s=round(rate, 1), data_share=round(data_s / max(data_s + net_s, 1e-9), 4),
-                          **{k: round(v, 5) for k, v in values.items()})
-            ctx.log(record)
+    with _DeferredInterrupt() as interrupt:
+        while True:
+            elapsed, stop = _agreed(time.perf_counter() - start, interrupt.requested, dist)
+            if stop:  # Ctrl-C: finish at a step boundary, keep what was learned, then stop
+                if bar is not None:
+                    bar.close()
+                ctx.checkpoint(step, elapsed, batches.steps_per_epoch)
+                raise KeyboardInterrupt
+            progress_fraction = max(step / total_steps if total_steps else 0.0,
+                                    elapsed / max_seconds if max_seconds else 0.0)
+            if (total_steps is not None and step >= total_steps) or (max_seconds is not None and elapsed >= max_seconds):
+                break
+            t0 = time.perf_counter()
+            batch = batches.get(step, device)
+            _sync(device)
+            t1 = time.perf_counter()
+            losses = trainer.step(batch, step, progress_fraction)
+            _sync(device)
+            data_s += t1 - t0
+            net_s += time.perf_counter() - t1
+            step += 1
+            if step % config.log_every == 0 or step == total_steps:
+                now = time.perf_counter()
+                values = {k: float(v) for k, v in losses.items()}
+                if not all(math.isfinite(v) for v in values.values()):
+                    raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
+                                            "resume from the last checkpoint with a lower --lr")
+                rate = (step - window_step) * config.batch_size * dist.world / (now - window_start)
+                window_start, window_step = now, step
+                record = dict(step=step, epoch=round(step / batches.steps_per_epoch, 3), minutes=round(elapsed / 60, 2),
+                              img_per_s=round(rate, 1), data_share=round(data_s / max(data_s + net_s, 1e-9), 4),
+                              **{k: round(v, 5) for k, v in values.items()})
+                ctx.log(record)
+                if bar is not None:
+                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values.get('d_loss', float('nan')):.3g}",
+                                    img_s=f"{rate:.1f}", refresh=False)
             if bar is not None:
-                bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values.get('d_loss', float('nan')):.3g}",
-                                img_s=f"{rate:.1f}", refresh=False)
-        if bar is not None:
-            bar.update(1)
-        due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
-        due_step = config.checkpoint_steps and step % config.checkpoint_steps == 0
-        if due_time or due_step:
-            ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
-            last_checkpoint, last_checkpoint_step = time.perf_counter(), step
+                bar.update(1)
+            due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
+            due_step = config.checkpoint_steps and step % config.checkpoint_steps == 0
+            if due_time or due_step:
+                ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+                last_checkpoint, last_checkpoint_step = time.perf_counter(), step
     if bar is not None:
         bar.close()
     if step != last_checkpoint_step or not (out_dir / STATE).is_file():
@@ -211,13 +219,35 @@ def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:
     return min(limits) if limits else None
 
 
-def _agreed(seconds: float, dist: Dist) -> float:
-    """Elapsed time as the main process sees it, so every process stops at the same step."""
+def _agreed(seconds: float, interrupted: bool, dist: Dist) -> tuple[float, bool]:
+    """(elapsed time, Ctrl-C seen) as the main process sees them, so every process stops at the same step."""
     if dist.world == 1:
-        return seconds
-    value = torch.tensor([seconds], dtype=torch.float64, device=dist.device)
+        return seconds, interrupted
+    value = torch.tensor([seconds, float(interrupted)], dtype=torch.float64, device=dist.device)
     torch.distributed.broadcast(value, 0)
-    return float(value)
+    return float(value[0]), bool(value[1])
+
+
+class _DeferredInterrupt:
+    """The first Ctrl-C only sets `requested` (the loop checkpoints and stops); a second one interrupts at once."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def _handle(self, signum, frame):
+        self.requested = True
+        signal.signal(signal.SIGINT, self._previous)
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
 
 
 def _sync(device: torch.device) -> None:

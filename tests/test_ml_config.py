@@ -1,0 +1,54 @@
+import argparse
+import dataclasses
+
+import pytest
+
+from fontcomplete.ml.config import (PRESETS, GeneratorConfig, TrainConfig, add_config_arguments, apply_overrides,
+                                    cpu_preset, from_dict, full_preset, to_dict)
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser()
+    add_config_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_every_field_is_a_flag_and_overrides_the_preset():
+    args = parse("--batch-size", "8", "--g-ngf", "48", "--g-attention-sizes", "32", "16", "--g-norm", "instance",
+                 "--d-spectral-norm", "--loss-contrastive", "0.5", "--max-minutes", "30", "--no-amp")
+    config = apply_overrides(cpu_preset(), args)
+    assert config.batch_size == 8 and config.max_minutes == 30 and config.amp is False
+    assert config.generator.ngf == 48 and config.generator.attention_sizes == (32, 16)
+    assert config.generator.norm == "instance" and config.discriminator.spectral_norm is True
+    assert config.loss.contrastive == 0.5
+    assert config.lr == cpu_preset().lr  # untouched flags keep the preset's value
+
+
+def test_no_flags_keep_the_preset():
+    for preset in PRESETS.values():
+        assert apply_overrides(preset(), parse()) == preset()
+
+
+def test_bad_choice_is_rejected_by_argparse():
+    with pytest.raises(SystemExit):
+        parse("--g-norm", "layer")
+
+
+def test_json_round_trip():
+    for config in (cpu_preset(), full_preset(), TrainConfig()):
+        assert from_dict(TrainConfig, to_dict(config)) == config
+    with pytest.raises(ValueError):
+        from_dict(GeneratorConfig, {"ngf": 8, "colour": 1})
+
+
+def test_invalid_values_raise():
+    with pytest.raises(ValueError):
+        dataclasses.replace(cpu_preset(), image_size=200)
+    with pytest.raises(ValueError):
+        dataclasses.replace(cpu_preset(), lr_floor=1.0)
+
+
+def test_presets_follow_the_design():
+    cpu, full = cpu_preset(), full_preset()
+    assert cpu.image_size == 128 and cpu.generator.ngf == 32
+    assert full.image_size >= 256 and full.generator.attention_sizes

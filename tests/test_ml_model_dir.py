@@ -1,0 +1,84 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from ml_fixtures import tiny_config
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.model_dir import ModelInfo, load_model, save_model
+from fontcomplete.ml.networks import Generator
+from fontcomplete.ml.stylizer import load_stylizer
+
+
+def saved(tmp_path, categories=("Zen Maru", "Other")):
+    config = tiny_config()
+    generator = Generator(config.generator, 128, len(categories))
+    with torch.no_grad():  # non-trivial BN statistics must survive the round trip too
+        for module in generator.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_()
+    save_model(tmp_path, generator, ModelInfo(128, config.generator, tuple(categories), {"steps": 1}))
+    return generator
+
+
+def test_save_load_is_bit_exact(tmp_path):
+    generator = saved(tmp_path)
+    loaded, info = load_model(tmp_path)
+    for name, value in generator.state_dict().items():
+        assert torch.equal(value, loaded.state_dict()[name]), name
+    assert info.categories == ("Zen Maru", "Other") and info.generator == tiny_config().generator
+    x = torch.rand(2, 1, 128, 128)
+    with torch.no_grad():
+        assert torch.equal(generator.eval()(x, torch.tensor([0, 1]))[0], loaded(x, torch.tensor([0, 1]))[0])
+
+
+def test_stylizer_contract(tmp_path):
+    saved(tmp_path)
+    stylizer = load_stylizer(tmp_path, style="Other", device="cpu", batch_size=3)
+    assert stylizer.image_size == 128 and stylizer.style == "Other" and "Other" in stylizer.model_id
+    images = np.random.default_rng(0).integers(0, 256, (5, 128, 128), dtype=np.uint8)
+    out = stylizer(images)
+    assert out.shape == (5, 128, 128) and out.dtype == np.float32 and 0 <= out.min() and out.max() <= 1
+    assert np.array_equal(out[3:], stylizer(images[3:]))  # batch-independent (eval-mode BN)
+    with pytest.raises(FontcompleteError, match="shape"):
+        stylizer(images[:, :64, :64])
+
+
+def test_style_must_be_named_when_there_are_several(tmp_path):
+    saved(tmp_path)
+    with pytest.raises(FontcompleteError, match="--style"):
+        load_stylizer(tmp_path, device="cpu")
+    with pytest.raises(FontcompleteError, match="not in this model"):
+        load_stylizer(tmp_path, style="Comic", device="cpu")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: (d / "config.json").unlink(), "no config.json"),
+    (lambda d: (d / "model.safetensors").unlink(), "no model.safetensors"),
+    (lambda d: (d / "config.json").write_text("{"), "not readable JSON"),
+    (lambda d: (d / "model.safetensors").write_bytes(b"\x80\x04pickle"), "not a readable safetensors"),
+    (lambda d: _edit(d, generator={"ngf": 8}), "does not match the architecture"),
+    (lambda d: _edit(d, image_size=256), "does not match the architecture"),
+    (lambda d: _edit(d, frame="bbox-centred"), "frame"),
+    (lambda d: _edit(d, format_version=99), "upgrade"),
+    (lambda d: _edit(d, format="zi2zi"), "not a fontcomplete model"),
+])
+def test_incompatible_model_dirs_give_clear_errors(tmp_path, damage, message):
+    saved(tmp_path)
+    damage(tmp_path)
+    with pytest.raises(FontcompleteError, match=message):
+        load_model(tmp_path)
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(FontcompleteError, match="not found"):
+        load_model(tmp_path / "nope")
+
+
+def _edit(directory, **changes):
+    path = directory / "config.json"
+    data = json.loads(path.read_text())
+    for key, value in changes.items():
+        data[key] = dict(data[key], **value) if isinstance(value, dict) else value
+    path.write_text(json.dumps(data))

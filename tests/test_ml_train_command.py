@@ -1,0 +1,73 @@
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from fixtures import make_source_font, make_ufo
+from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
+from fontcomplete.commands import train as train_command
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.fonts import open_font
+
+CODES = list(range(0x4E00, 0x4E18))
+TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
+        "--eval-count", "4", "--sample-count", "4", "--no-progress", "--threads", "1"]
+
+
+def run(*argv) -> int:
+    parser = argparse.ArgumentParser()
+    train_command.add_arguments(parser)
+    return train_command.run(parser.parse_args([str(a) for a in argv]))
+
+
+@pytest.fixture
+def fonts(tmp_path):
+    source = make_source_font(tmp_path / "source.otf", CODES)
+    target = tmp_path / "target.ufo"
+    make_ufo(target, CODES[:20])
+    holdout = tmp_path / "holdout.txt"
+    holdout.write_text("".join(chr(c) for c in CODES[:4]), encoding="utf-8")
+    return source, target, holdout
+
+
+def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path):
+    source, target, holdout = fonts
+    out, cache = tmp_path / "run", tmp_path / "cache"
+    common = ["--source", source, "--cache-dir", cache, *TINY]
+    assert run("--target", target, "--out", out, "--holdout", holdout, "--steps", "2", *common) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["training"]["steps"] == 2 and config["categories"] == ["Fixture Regular"]
+    assert config["training"]["heldout_pairs"] == 4
+    assert (out / "holdout.txt").read_text(encoding="utf-8").count("U+") == 4
+    assert run("--target", target, "--out", out, "--resume", "--steps", "4", *common) == 0
+    assert json.loads((out / "config.json").read_text())["training"]["steps"] == 4
+    with pytest.raises(FontcompleteError, match="--resume"):
+        run("--target", target, "--out", out, "--steps", "2", *common)
+
+    second = tmp_path / "second.ufo"
+    font = make_ufo(None, CODES[:20])
+    font.info.familyName = "Second"
+    font.save(second)
+    tuned = tmp_path / "tuned"
+    assert run("--target", second, "--out", tuned, "--init", out, "--steps", "1", *common) == 0
+    assert json.loads((tuned / "config.json").read_text())["categories"] == ["Fixture Regular", "Second Regular"]
+
+    from fontcomplete.fill import stylize_glyphs
+    from fontcomplete.ml.stylizer import load_stylizer
+
+    stylizer = load_stylizer(tuned, style="Second Regular", device="cpu")
+    source_font = open_font(source)
+    glyphs = list(stylize_glyphs(source_font, CODES[:3], open_font(second).frame, stylizer, batch_size=2))
+    assert [g.codepoint for g in glyphs] == CODES[:3]
+    assert all(isinstance(g.outline, list) for g in glyphs)
+
+
+def test_preset_flags_and_errors(fonts, tmp_path):
+    source, target, _ = fonts
+    with pytest.raises(FontcompleteError, match="stop criterion"):
+        run("--target", target, "--source", source, "--out", tmp_path / "x", "--no-cache", *TINY)
+    with pytest.raises(FontcompleteError, match="invalid hyperparameter"):
+        run("--target", target, "--source", source, "--out", tmp_path / "x", "--image-size", "200", "--steps", "1")
+    with pytest.raises(FontcompleteError, match="not found"):
+        run("--target", tmp_path / "nope.ufo", "--source", source, "--out", tmp_path / "x", "--steps", "1")
