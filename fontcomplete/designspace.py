@@ -1,0 +1,269 @@
+"""Multi-master projects: give every master the missing glyphs, interpolation-compatible across masters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
+from fontcomplete.charsets import is_han, resolve_charsets
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.fill import Outline
+from fontcomplete.fonts import SourceFont, frame_from_metrics, open_font
+from fontcomplete.fit import fit_outline
+from fontcomplete.frame import EmFrame
+from fontcomplete.merge import glyph_name_for
+from fontcomplete.raster import render_many
+from fontcomplete.trace import TraceSettings
+
+logger = logging.getLogger(__name__)
+FIT_SIZE = 256  # px of the renders other masters are fitted to in copy mode
+
+
+@dataclass
+class Master:
+    """One font being completed: a label for messages, its glyphs (name -> glyph), em frame and source font."""
+
+    label: str
+    glyphs: Mapping
+    frame: EmFrame
+    source: SourceFont
+    style: str | None = None  # the model style for this master (model mode)
+
+
+@dataclass
+class Completion:
+    """The outlines per master (same codepoints in each), and what was left out and why."""
+
+    outlines: list[dict[int, Outline]]
+    incompatible: list[int] = field(default_factory=list)
+    not_in_source: list[int] = field(default_factory=list)
+    present: list[int] = field(default_factory=list)
+
+
+def ufo_frame(ufo) -> EmFrame:
+    """The em box of a UFO from its font info (as fonts.open_font computes it for a UFO on disk)."""
+    info = ufo.info
+    upm = int(info.unitsPerEm or 1000)
+    return frame_from_metrics(upm, (info.openTypeOS2TypoAscender, info.openTypeOS2TypoDescender),
+                              (info.ascender, info.descender))
+
+
+def master_keys(ufo, label: str | None = None) -> list[str]:
+    """The names a master can be referred to by: its UFO file name, that name without .ufo, its style name."""
+    keys = []
+    path = getattr(ufo, "path", None)
+    for name in (label, Path(path).name if path else None, Path(path).stem if path else None, ufo.info.styleName):
+        if name and name not in keys:
+            keys.append(str(name))
+    return keys
+
+
+def pick_source(keys: Sequence[str], sources: Mapping[str, str] | None, default: str | None) -> str:
+    """The source spec for a master: the first of its keys found in `sources`, else `default`."""
+    for key in keys:
+        if sources and key in sources:
+            return sources[key]
+    if default:
+        return default
+    listed = ", ".join(sorted(sources or {})) or "none"
+    raise FontcompleteError(f"no source font for master {' / '.join(keys)}: give source=... or a sources entry "
+                            f"for one of these names (sources given for: {listed})")
+
+
+def codepoints_in(glyphs: Mapping) -> set[int]:
+    return {cp for name in glyphs.keys() for cp in glyphs[name].unicodes}
+
+
+def structure(outline: Outline) -> tuple:
+    """The point structure interpolation needs to match: operators and operand counts, contour by contour."""
+    return tuple((operator, len(operands)) for operator, operands in outline)
+
+
+def complete_masters(masters: Sequence[Master], wanted: Iterable[int],
+                     generate: Callable[[Master, list[int]], dict[int, Outline]],
+                     fit: Callable[[Master, dict[int, Outline], Master], dict[int, Outline]] | None = None,
+                     default: int = 0) -> Completion:
+    """Generate the wanted codepoints that no master has for the default master, then fit them to the others.
+
+    A codepoint is added only when every master's source has it. The other masters get the default outline's
+    topology fitted to their own render (fontcomplete.fit), so every master has the same point structure; an
+    outline whose structure still differs is left out of all masters, with a warning listing it.
+    """
+    wanted = sorted(set(wanted))
+    present = set().union(*(codepoints_in(m.glyphs) for m in masters))
+    names = set().union(*(set(m.glyphs.keys()) for m in masters))
+    absent = [cp for cp in wanted if cp not in present and glyph_name_for(cp) not in names]
+    to_add = [cp for cp in absent if all(cp in m.source.cmap for m in masters)]
+    not_in_source = [cp for cp in absent if cp not in to_add]
+    base = generate(masters[default], to_add)
+    outlines = [base if i == default else (fit(master, base, masters[default]) if fit else generate(master, to_add))
+                for i, master in enumerate(masters)]
+    incompatible = [cp for cp in to_add if len({structure(per_master[cp]) for per_master in outlines}) > 1]
+    if incompatible:
+        sample = "".join(chr(cp) for cp in incompatible[:40])
+        logger.warning("fontcomplete: %d characters have no interpolation-compatible outline across the masters "
+                       "%s and are left out of all of them: %s%s", len(incompatible),
+                       ", ".join(m.label for m in masters), sample, " ..." if len(incompatible) > 40 else "")
+        for per_master in outlines:
+            for cp in incompatible:
+                per_master.pop(cp, None)
+    return Completion(outlines, incompatible, not_in_source, sorted(cp for cp in wanted if cp in present))
+
+
+def han_glyphs(glyphs: Mapping) -> list:
+    return [glyphs[name] for name in glyphs.keys() if any(is_han(cp) for cp in glyphs[name].unicodes)]
+
+
+def read_designspace(path: str | Path):
+    """The designspace document and its default-layer master sources (sparse layer sources are skipped)."""
+    from fontTools.designspaceLib import DesignSpaceDocument
+
+    try:
+        document = DesignSpaceDocument.fromfile(path)
+    except Exception as error:
+        raise FontcompleteError(f"cannot read the designspace {path}: {error}") from None
+    masters = [source for source in document.sources if not source.layerName]
+    if not masters:
+        raise FontcompleteError(f"the designspace {path} has no master sources")
+    return document, masters
+
+
+@dataclass(frozen=True)
+class CompleteSettings:
+    """What to complete and how: shared by the ufo2ft filter and `fontcomplete fill` on a designspace."""
+
+    source: str | None = None  # the source font for every master without its own entry in `sources`
+    sources: tuple[tuple[str, str], ...] = ()  # (master file name, stem or style name, source font)
+    charset: tuple[str, ...] = ("big5-1",)
+    model: str = "copy"  # "copy", a model directory or a shipped model's name
+    style: str | None = None
+    styles: tuple[tuple[str, str], ...] = ()  # (master name, model style) in model mode
+    device: str = "auto"
+    cache: str | bool | None = None  # a directory, None (default directory) or False (no cache)
+    batch_size: int = 64
+    trace: TraceSettings = TraceSettings()
+
+
+_SOURCES: dict[str, SourceFont] = {}
+_STYLIZERS: dict[tuple, object] = {}
+
+
+def open_source(spec: str) -> SourceFont:
+    """open_font, once per spec in this process (a build opens the same source for every master and filter)."""
+    if spec not in _SOURCES:
+        _SOURCES[spec] = open_font(spec)
+    return _SOURCES[spec]
+
+
+def load_stylizer(model: str, style: str | None, device: str):
+    """The model's stylizer, loaded once per (model, style, device); None in copy mode."""
+    if model == "copy":
+        return None
+    key = (model, style, device)
+    if key not in _STYLIZERS:
+        from fontcomplete.commands.options import resolve_model_dir
+
+        model_dir = resolve_model_dir(model)
+        try:
+            from fontcomplete.ml.stylizer import load_stylizer as load
+        except ImportError as error:
+            raise FontcompleteError(f"model {model!r} needs torch, which cannot be imported: {error}") from None
+        _STYLIZERS[key] = load(model_dir, style=style, device=device)
+    return _STYLIZERS[key]
+
+
+class Completer:
+    """Opens the sources and the model once (failing loudly), then completes sets of masters."""
+
+    def __init__(self, settings: CompleteSettings):
+        self.settings = settings
+        self.wanted = resolve_charsets(settings.charset)
+        if not self.wanted:
+            raise FontcompleteError("the charset is empty: nothing is wanted")
+        if not settings.source and not settings.sources:
+            raise FontcompleteError("no source font: give source=FONT (and/or sources={master: FONT})")
+        for spec in filter(None, (settings.source, *dict(settings.sources).values())):
+            open_source(spec)
+        for style in {settings.style, *dict(settings.styles).values()}:
+            load_stylizer(settings.model, style, settings.device)
+        self.cache = open_cache(settings.cache)
+
+    def master(self, ufo, glyphs: Mapping, label: str | None = None) -> Master:
+        keys = master_keys(ufo, label)
+        styles = dict(self.settings.styles)
+        style = next((styles[key] for key in keys if key in styles), self.settings.style)
+        source = open_source(pick_source(keys, dict(self.settings.sources), self.settings.source))
+        return Master(keys[0], glyphs, ufo_frame(ufo), source, style)
+
+    def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
+        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        return generate_cached(self.cache, master.source, codepoints, master.frame, stylizer,
+                               trace_settings=self.settings.trace, batch_size=self.settings.batch_size)
+
+    def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
+        """The default master's outlines fitted to this master's own renders (its source or its model style)."""
+        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        generator = stylizer.model_id if stylizer is not None else "copy"
+        default_frame = (default.frame.left, default.frame.bottom, default.frame.side)
+        fit_id = f"fit[{generator}|{source_fingerprint(default.source)}|{default_frame}|{FIT_SIZE}]"
+        fingerprint = source_fingerprint(master.source)
+        keys = {cp: outline_key(fit_id, fingerprint, master.source.cmap[cp], master.frame, self.settings.trace)
+                for cp in base}
+        fitted = {cp: outline for cp in base if (outline := self.cache.get(keys[cp])) is not None}
+        misses = [cp for cp in base if cp not in fitted]
+        for start in range(0, len(misses), self.settings.batch_size):
+            batch = misses[start:start + self.settings.batch_size]
+            names = [master.source.cmap[cp] for cp in batch]
+            size = stylizer.image_size if stylizer is not None else FIT_SIZE
+            images = render_many(master.source, names, size)
+            if stylizer is not None:
+                images = np.asarray(stylizer(images), dtype=np.float32)
+            for cp, image in zip(batch, images):
+                fitted[cp] = fit_outline(base[cp], image, master.frame)
+                self.cache.put(keys[cp], fitted[cp])
+        return fitted
+
+    def complete(self, masters: Sequence[Master], default: int = 0) -> Completion:
+        return complete_masters(masters, self.wanted, self.generate, self.fit, default)
+
+    @property
+    def model_id(self) -> str:
+        stylizer = load_stylizer(self.settings.model, self.settings.style, self.settings.device)
+        return stylizer.model_id if stylizer is not None else "copy"
+
+
+def fill_designspace(path: str | Path, settings: CompleteSettings) -> tuple[list, Completion]:
+    """`fontcomplete fill` on a designspace: complete every master UFO on disk (atomic saves); (label, report)s."""
+    from fontcomplete import __version__
+    from fontcomplete.merge import NewGlyph, glyph_headers, merge_glyphs, open_ufo, save_atomic
+
+    document, sources = read_designspace(path)
+    completer = Completer(settings)
+    ufos = [open_ufo(source.path) for source in sources]
+    masters = [completer.master(ufo, {g.name: g for g in glyph_headers(ufo)}, Path(source.path).name)
+               for ufo, source in zip(ufos, sources)]
+    default = document.findDefault()
+    index = next((i for i, s in enumerate(sources) if s is default), 0)
+    completion = completer.complete(masters, index)
+    results = []
+    for ufo, master, outlines in zip(ufos, masters, completion.outlines):
+        provenance = {"tool": f"fontcomplete {__version__}", "model": completer.model_id,
+                      "source": f"{master.source.name} ({master.source.path.name})"}
+        new = [NewGlyph(cp, _drawer(outline), provenance) for cp, outline in sorted(outlines.items())]
+        report = merge_glyphs(ufo, new)
+        save_atomic(ufo)
+        results.append((master.label, report))
+    return results, completion
+
+
+def _drawer(outline: Outline) -> Callable:
+    def draw(pen) -> None:
+        for operator, operands in outline:
+            getattr(pen, operator)(*operands)
+
+    return draw

@@ -1,0 +1,120 @@
+"""Outline cache: keys, reuse across runs, corrupt entries regenerated, location, concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fontcomplete.cache import NoCache, OutlineCache, default_cache_dir, generate_cached, open_cache, outline_key
+from fontcomplete.fonts import open_font
+from fontcomplete.frame import EmFrame
+from fontcomplete.trace import TraceSettings
+
+DATA = Path(__file__).parent / "data"
+FRAME = EmFrame(0, -120, 1000)
+CHARS = "永字八法"
+
+
+class CountingStylizer:
+    """A fake model: returns the renders (as ink) and counts how many glyphs it was asked for."""
+
+    image_size = 64
+    model_id = "fake@0/regular"
+
+    def __init__(self):
+        self.glyphs = 0
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        self.glyphs += len(images)
+        return images.astype(np.float32) / 255
+
+
+@pytest.fixture(scope="module")
+def source():
+    return open_font(DATA / "NotoSansTC-Subset.otf")
+
+
+def test_put_get_round_trip_and_key_sensitivity(tmp_path):
+    cache = OutlineCache(tmp_path)
+    key = outline_key("copy", "abc", "uni6C38", FRAME, None)
+    outline = [("moveTo", ((0, 0),)), ("curveTo", ((1, 2), (3, 4), (5, 6))), ("closePath", ())]
+    cache.put(key, outline)
+    assert cache.get(key) == outline
+    assert cache.get(outline_key("copy", "abd", "uni6C38", FRAME, None)) is None
+    assert cache.get(outline_key("copy", "abc", "uni6C38", EmFrame(0, -100, 1000), None)) is None
+    model_key = outline_key("m@1/a", "abc", "uni6C38", FRAME, TraceSettings())
+    assert model_key != outline_key("m@1/a", "abc", "uni6C38", FRAME, TraceSettings(upsample=2))
+
+
+def test_second_run_generates_nothing(tmp_path, source):
+    codepoints = [ord(c) for c in CHARS]
+    stylizer = CountingStylizer()
+    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    assert stylizer.glyphs == len(codepoints)
+    cache = OutlineCache(tmp_path)
+    second = generate_cached(cache, source, codepoints, FRAME, stylizer)
+    assert stylizer.glyphs == len(codepoints)  # no new model calls
+    assert (cache.hits, cache.misses) == (len(codepoints), 0)
+    assert second == first
+
+
+def test_copy_mode_is_cached(tmp_path, source, monkeypatch):
+    codepoints = [ord(c) for c in CHARS]
+    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME)
+    import fontcomplete.fill
+
+    def fail(*args, **kwargs):
+        raise AssertionError("copy_glyphs called on a warm cache")
+
+    monkeypatch.setattr(fontcomplete.fill, "copy_glyphs", fail)
+    assert generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME) == first
+
+
+def test_truncated_entry_is_regenerated(tmp_path, source):
+    codepoints = [ord(c) for c in CHARS]
+    stylizer = CountingStylizer()
+    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    entry = sorted(tmp_path.rglob("*.json"))[0]
+    entry.write_bytes(entry.read_bytes()[:40])
+    cache = OutlineCache(tmp_path)
+    again = generate_cached(cache, source, codepoints, FRAME, stylizer)
+    assert stylizer.glyphs == len(codepoints) + 1 and cache.corrupt == 1
+    assert again == first
+    assert generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer) == first
+    assert stylizer.glyphs == len(codepoints) + 1  # the rewritten entry is good
+
+
+def test_tampered_outline_fails_the_checksum(tmp_path):
+    cache = OutlineCache(tmp_path)
+    key = outline_key("copy", "abc", "g", FRAME, None)
+    cache.put(key, [("moveTo", ((0, 0),)), ("lineTo", ((5, 0),)), ("closePath", ())])
+    path = cache.path_for(key)
+    path.write_text(path.read_text().replace("[5,0]", "[6,0]"))
+    assert cache.get(key) is None and cache.corrupt == 1
+
+
+def test_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTCOMPLETE_CACHE", str(tmp_path / "env"))
+    assert default_cache_dir() == tmp_path / "env"
+    assert open_cache(None).directory == tmp_path / "env"
+    assert open_cache(str(tmp_path / "arg")).directory == tmp_path / "arg"
+    assert isinstance(open_cache(False), NoCache) and isinstance(open_cache("off"), NoCache)
+    monkeypatch.delenv("FONTCOMPLETE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "fontcomplete"
+
+
+def test_concurrent_writers_leave_valid_entries(tmp_path):
+    key = outline_key("copy", "abc", "g", FRAME, None)
+    outline = [("moveTo", ((0, 0),)), ("lineTo", ((5, 0),)), ("lineTo", ((5, 5),)), ("closePath", ())]
+    threads = [threading.Thread(target=lambda: [OutlineCache(tmp_path).put(key, outline) for _ in range(20)])
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert OutlineCache(tmp_path).get(key) == outline
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [OutlineCache(tmp_path).path_for(key).name]

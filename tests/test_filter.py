@@ -1,0 +1,135 @@
+"""The ufo2ft pre-filter: new glyphs reach OTF and TTF builds (cmap), the UFO stays untouched, failures are loud."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import ufo2ft
+import ufoLib2
+from fontTools.ttLib import TTFont
+from ufo2ft.constants import FILTERS_KEY
+
+import fontcomplete.designspace
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.filter import CompleteFilter, check_lib_filters
+from tests.fixtures import make_ufo, tree_snapshot
+
+DATA = Path(__file__).parent / "data"
+SOURCE = str(DATA / "NotoSansTC-Subset.otf")
+HAVE = "永字八法"
+WANT = "永字八法一二三人大天"
+NEW = set(WANT) - set(HAVE)
+
+
+@pytest.fixture
+def target(tmp_path):
+    path = tmp_path / "Target.ufo"
+    make_ufo(path, [ord(c) for c in HAVE])
+    (tmp_path / "chars.txt").write_text(WANT, encoding="utf-8")
+    return path
+
+
+def filter_kwargs(target: Path) -> dict:
+    return {"source": SOURCE, "charset": str(target.parent / "chars.txt"), "cache": str(target.parent / "cache")}
+
+
+def new_chars(font: TTFont) -> set[str]:
+    return {chr(cp) for cp in font.getBestCmap() if cp > 0x2000} - set(HAVE)
+
+
+@pytest.mark.parametrize("compile_font", [ufo2ft.compileOTF, ufo2ft.compileTTF])
+def test_filter_adds_glyphs_to_the_build_only(target, compile_font):
+    before = tree_snapshot(target)
+    font = compile_font(ufoLib2.Font.open(target), filters=[CompleteFilter(**filter_kwargs(target))])
+    assert new_chars(font) == NEW
+    glyph = font.getBestCmap()[ord("一")]
+    assert glyph == "uni4E00" and font["hmtx"][glyph][0] == 1000
+    assert tree_snapshot(target) == before
+
+
+def test_ttf_outlines_are_quadratic_and_nonempty(target):
+    font = ufo2ft.compileTTF(ufoLib2.Font.open(target), filters=[CompleteFilter(**filter_kwargs(target))])
+    glyph = font["glyf"]["uni4E00"]
+    assert glyph.numberOfContours > 0
+
+
+def test_lib_key_route(target):
+    ufo = ufoLib2.Font.open(target)
+    ufo.lib[FILTERS_KEY] = [{"namespace": "fontcomplete", "name": "filter", "pre": False,
+                             "kwargs": filter_kwargs(target)}]
+    ufo.save()
+    font = ufo2ft.compileOTF(ufoLib2.Font.open(target))
+    assert new_chars(font) == NEW  # forced to a pre-filter even when the lib entry says pre: false
+    assert check_lib_filters(target)[0].startswith("ok: CompleteFilter(")
+
+
+def test_missing_source_fails_loudly(target):
+    with pytest.raises(FontcompleteError, match="cannot start.*not found"):
+        CompleteFilter(source=str(target.parent / "missing.otf"))
+    with pytest.raises(FontcompleteError, match="no source"):
+        CompleteFilter()
+    ufo = ufoLib2.Font.open(target)
+    ufo.lib[FILTERS_KEY] = [{"namespace": "fontcomplete", "name": "filter", "kwargs": {"source": "missing.otf"}}]
+    with pytest.raises(FontcompleteError, match="not found"):
+        ufo2ft.compileOTF(ufo)
+
+
+def test_missing_model_fails_loudly(target):
+    with pytest.raises(FontcompleteError, match="model 'no-such-model'"):
+        CompleteFilter(source=SOURCE, model="no-such-model")
+
+
+def test_check_reports_what_ufo2ft_would_skip(target):
+    ufo = ufoLib2.Font.open(target)
+    with pytest.raises(FontcompleteError, match="no fontcomplete entry"):
+        check_lib_filters(target)
+    ufo.lib[FILTERS_KEY] = [{"namespace": "fontcomplete", "name": "nope", "kwargs": {}}]
+    ufo.save()
+    with pytest.raises(FontcompleteError, match="would skip"):
+        check_lib_filters(target)
+
+
+class FakeStylizer:
+    image_size = 64
+    model_id = "fake@0/regular"
+
+    def __call__(self, images):
+        return images.astype(np.float32) / 255
+
+
+def test_model_mode_uses_the_same_path(target, monkeypatch):
+    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer",
+                        lambda model, style, device: None if model == "copy" else FakeStylizer())
+    font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
+    assert new_chars(font) == NEW
+
+
+def fontmake(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "fontmake", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("output", ["otf", "ttf"])
+def test_fontmake_filter_option(target, output):
+    before = tree_snapshot(target)
+    spec = "fontcomplete.filter::CompleteFilter(" + ", ".join(f"{k}={v!r}" for k, v in filter_kwargs(target).items()) + ")"
+    result = fontmake("-u", str(target), "-o", output, "--filter", spec, "--overlaps-backend", "pathops",
+                      "--output-dir", "out", cwd=target.parent)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "fontcomplete: added 6 glyphs" in result.stderr
+    built = TTFont(next((target.parent / "out").glob(f"*.{output}")))
+    assert new_chars(built) == NEW
+    assert tree_snapshot(target) == before
+
+
+@pytest.mark.slow
+def test_fontmake_fails_when_the_source_is_missing(target):
+    spec = f"fontcomplete.filter::CompleteFilter(source={str(target.parent / 'missing.otf')!r})"
+    result = fontmake("-u", str(target), "-o", "otf", "--filter", spec, "--output-dir", "out", cwd=target.parent)
+    assert result.returncode != 0
+    assert "fontcomplete filter cannot start" in result.stderr
