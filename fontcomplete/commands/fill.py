@@ -17,8 +17,12 @@ from fontcomplete.merge import NewGlyph, generated_codepoints, learn_metrics, me
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("target", help="the UFO to complete (.ufo directory or .ufoz)")
-    options.add_source_arguments(parser)
+    parser.add_argument("target", help="the UFO to complete (.ufo directory or .ufoz), or a .designspace")
+    options.add_source_arguments(parser, required=False)
+    parser.add_argument("--master-source", action="append", default=[], metavar="MASTER=FONT",
+                        help="designspace: the source font for one master (UFO file name, stem or style name)")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that the target's lib-key fontcomplete filter loads (source and model open)")
     options.add_charset_argument(parser)
     options.add_model_arguments(parser)
     options.add_trace_arguments(parser)
@@ -29,6 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.check:
+        from fontcomplete.filter import check_lib_filters
+
+        print("\n".join(check_lib_filters(args.target)))
+        return 0
+    if args.target.endswith(".designspace"):
+        return run_designspace(args)
+    if args.source is None:
+        raise FontcompleteError("--source is required")
     target, ufo = options.open_target(args.target)
     source = options.open_source(args)
     wanted = resolve_charsets(options.charsets(args))
@@ -71,4 +84,22 @@ def run(args: argparse.Namespace) -> int:
         if args.replace_generated else ""
     print(f"added {len(report.added)}{regenerated}, already present {len(plan.present)}, "
           f"not in source {len(plan.not_in_source)}")
+    return 0
+
+
+def run_designspace(args: argparse.Namespace) -> int:
+    """Complete every master of a designspace with interpolation-compatible glyphs (fontcomplete.designspace)."""
+    from fontcomplete.designspace import CompleteSettings, fill_designspace
+
+    pairs = [item.split("=", 1) for item in args.master_source]
+    if any(len(pair) != 2 for pair in pairs) or not (args.source or pairs):
+        raise FontcompleteError("a designspace needs --source FONT and/or --master-source MASTER=FONT")
+    settings = CompleteSettings(source=args.source, sources=tuple(map(tuple, pairs)), charset=tuple(options.charsets(args)),
+                                model=args.model, style=args.style, device=args.device, batch_size=args.batch_size,
+                                trace=options.trace_settings(args), cache=False)
+    results, completion = fill_designspace(args.target, settings)
+    for label, report in results:
+        print(f"{label}: added {len(report.added)}")
+    print(f"already present {len(completion.present)}, not in source {len(completion.not_in_source)}, "
+          f"left out as incompatible across masters {len(completion.incompatible)}")
     return 0

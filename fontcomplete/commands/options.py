@@ -13,8 +13,8 @@ from fontcomplete.trace import TraceSettings
 SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True,
+def add_source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--source", required=required,
                         help="a complete reference font: .ttf .otf .ttc .otc .woff .woff2 .ufo; 'X.ttc#3' picks a member")
     parser.add_argument("--source-index", type=int, default=None, help="font number inside a .ttc/.otc collection")
 
