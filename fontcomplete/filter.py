@@ -18,11 +18,14 @@ False for none; default $FONTCOMPLETE_CACHE or ~/.cache/fontcomplete), batch_siz
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
 
+import ufoLib2
 from ufo2ft.constants import FILTERS_KEY
+from ufoLib2.objects import Contour, Point
 from ufo2ft.filters import BaseFilter, BaseIFilter, getFilterClass
 from ufo2ft.util import _GlyphSet
 
@@ -60,6 +63,16 @@ class _Completing:
             raise FontcompleteError(f"fontcomplete filter cannot start: {error}") from None
 
     def complete(self, fonts, glyph_sets, default: int = 0) -> set[str]:
+        """Pause the cyclic GC meanwhile: with a whole UFO in memory its passes cost more than the work itself."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._complete(fonts, glyph_sets, default)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _complete(self, fonts, glyph_sets, default: int) -> set[str]:
         started = time.perf_counter()
         completer = self.completer
         masters = [completer.master(font, glyph_set) for font, glyph_set in zip(fonts, glyph_sets)]
@@ -77,9 +90,7 @@ class _Completing:
                     glyph.height = metrics.height
                 if metrics.vertical_origin is not None:
                     glyph.lib["public.verticalOrigin"] = metrics.vertical_origin
-                pen = glyph.getPen()
-                for operator, operands in outline:
-                    getattr(pen, operator)(*operands)
+                draw_into(glyph, outline)
                 glyph.lib["public.markColor"] = MARK_COLOR
                 glyph.lib[PROVENANCE_KEY] = provenance
                 glyph_set[name] = glyph
@@ -113,6 +124,40 @@ class CompleteIFilter(_Completing, BaseIFilter):
         self.set_context(fonts, glyphSets, instantiator, **kwargs)
         default = instantiator.default_source_idx if instantiator is not None else 0
         return self.complete(fonts, glyphSets, default)
+
+
+def outline_contours(outline: list) -> list[list[tuple]] | None:
+    """Segment-pen operations → UFO point lists [(x, y, type)], as SegmentToPointPen makes them; None when the
+    outline has operations this fast path does not cover."""
+    contours, points = [], []
+    for operator, operands in outline:
+        if operator == "moveTo":
+            points = [[*operands[0], "move"]]
+        elif operator == "lineTo":
+            points.append([*operands[0], "line"])
+        elif operator == "curveTo" and len(operands) == 3:
+            points += [[*operands[0], None], [*operands[1], None], [*operands[2], "curve"]]
+        elif operator == "closePath":
+            if len(points) > 1 and points[-1][:2] == points[0][:2] and points[-1][2] is not None:
+                points[0][2] = points.pop()[2]
+            else:
+                points[0][2] = "line"
+            contours.append([tuple(point) for point in points])
+        else:
+            return None
+    return contours
+
+
+def draw_into(glyph, outline: list) -> None:
+    """Add the outline's contours to a ufoLib2 glyph directly (several times faster than its pen), or via the pen."""
+    contours = outline_contours(outline)
+    if contours is None or not isinstance(glyph, ufoLib2.objects.Glyph):
+        pen = glyph.getPen()
+        for operator, operands in outline:
+            getattr(pen, operator)(*operands)
+        return
+    for points in contours:
+        glyph.contours.append(Contour(points=[Point(x, y, kind) for x, y, kind in points]))
 
 
 Filter = CompleteFilter  # the class the lib key {"namespace": "fontcomplete", "name": "filter"} resolves to

@@ -97,6 +97,11 @@ def fit_outline(outline: list, image: np.ndarray, frame: EmFrame, reach: float =
         offsets = np.where(np.isfinite(offsets), offsets, fill)
         shifts = offsets[:, None] * on_normals
         moved = np.rint(flat_array + shifts[np.array(owners)])
+        # pens drop a closing point that lands on the start: keep that coincidence exactly as in the base outline
+        if closed:
+            moved[-1] = moved[0]
+        elif len(moved) > 1 and (moved[-1] == moved[0]).all():
+            moved[-1, 0] += 1
         position = 0
         for operator, points in contour:
             if operator in ON_CURVE_OPS and points:

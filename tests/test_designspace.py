@@ -169,3 +169,14 @@ def test_variable_build_succeeds_and_instances_differ_in_weight(project, bold_so
         inks[weight] = sum(ink(render_outline(lambda pen, n=name: glyph_set[n].draw(pen), FRAME, 128))
                            for name in ("uni4E00", "uni570B", "uni5B78"))
     assert inks[700] > 1.15 * inks[400]
+
+
+def test_fit_keeps_closing_point_coincidence():
+    square = [("moveTo", ((0, 0),)), ("lineTo", ((100, 0),)), ("lineTo", ((100, 100),)), ("lineTo", ((0, 100),)),
+              ("lineTo", ((0, 1),)), ("closePath", ())]
+    image = np.zeros((64, 64), np.uint8)
+    fitted = fit_outline(square, image, FRAME)
+    assert fitted[4][1][0] != fitted[0][1][0]  # a near-closing point never collapses onto the start
+    closed = square[:4] + [("lineTo", ((0, 0),)), ("closePath", ())]
+    fitted = fit_outline(closed, image, FRAME)
+    assert fitted[4][1][0] == fitted[0][1][0]

@@ -133,3 +133,26 @@ def test_fontmake_fails_when_the_source_is_missing(target):
     result = fontmake("-u", str(target), "-o", "otf", "--filter", spec, "--output-dir", "out", cwd=target.parent)
     assert result.returncode != 0
     assert "fontcomplete filter cannot start" in result.stderr
+
+
+def test_fast_contours_match_the_pen():
+    from fontcomplete.designspace import open_source
+    from fontcomplete.fill import copy_outline
+    from fontcomplete.filter import draw_into
+    from fontcomplete.frame import EmFrame
+    from fontcomplete.trace import trace_to_recording
+    from fontcomplete.raster import render
+
+    source = open_source(SOURCE)
+    frame = EmFrame(0, -120, 1000)
+    outlines = [copy_outline(source, source.cmap[ord(c)], frame) for c in "永國"]
+    outlines += [trace_to_recording(render(source, source.cmap[ord(c)], 64), frame) for c in "永國"]
+    outlines.append([("moveTo", ((0, 0),)), ("lineTo", ((9, 0),)), ("lineTo", ((0, 0),)), ("closePath", ())])
+    for outline in outlines:
+        fast, slow = ufoLib2.objects.Glyph("a"), ufoLib2.objects.Glyph("b")
+        draw_into(fast, outline)
+        pen = slow.getPen()
+        for operator, operands in outline:
+            getattr(pen, operator)(*operands)
+        as_points = lambda g: [[(p.x, p.y, p.segmentType) for p in c] for c in g.contours]  # noqa: E731
+        assert as_points(fast) == as_points(slow)
