@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from fontcomplete import __version__
 from fontcomplete.charsets import missing, resolve_charsets
+from fontcomplete.checks import failed_checks
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import copy_glyphs, stylize_glyphs, tracer_pool
@@ -70,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
             glyphs = list(stylize_glyphs(source, plan.to_add, target.frame, stylizer,
                                          batch_size=args.batch_size, trace_settings=options.trace_settings(args),
                                          pool_map=pool_map, progress=bar.update))
+    suspicious = failed_checks(glyphs, source, target.frame)
+    for check in suspicious[:10]:
+        print(f"warning: {check.describe()}", file=sys.stderr)
+    if suspicious:
+        print(f"warning: {len(suspicious)} generated glyphs look wrong; review them (--proof)", file=sys.stderr)
     provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
                   "source": f"{source.name} ({source.path.name})", "date": date.today().isoformat()}
     report = merge_glyphs(ufo, [NewGlyph(g.codepoint, g.draw, provenance) for g in glyphs],
