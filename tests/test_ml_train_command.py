@@ -71,3 +71,14 @@ def test_preset_flags_and_errors(fonts, tmp_path):
         run("--target", target, "--source", source, "--out", tmp_path / "x", "--image-size", "200", "--steps", "1")
     with pytest.raises(FontcompleteError, match="not found"):
         run("--target", tmp_path / "nope.ufo", "--source", source, "--out", tmp_path / "x", "--steps", "1")
+
+
+def test_charset_limits_the_training_pairs(fonts, tmp_path):
+    source, target, holdout = fonts
+    allowed = tmp_path / "allowed.txt"
+    allowed.write_text("".join(chr(c) for c in CODES[:7]), encoding="utf-8")  # 7 distinct rectangles
+    out = tmp_path / "run"
+    assert run("--target", target, "--source", source, "--out", out, "--holdout", holdout, "--charset", allowed,
+               "--steps", "1", "--no-cache", *TINY, "--batch-size", "2") == 0
+    training = json.loads((out / "config.json").read_text())["training"]
+    assert (training["train_pairs"], training["heldout_pairs"]) == (3, 4)  # 7 allowed, 4 of them held out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
 
 from fontcomplete.errors import FontcompleteError
@@ -10,7 +11,15 @@ from fontcomplete.fill import default_workers
 from fontcomplete.fonts import SourceFont, open_font
 from fontcomplete.trace import TraceSettings
 
-SHIPPED_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def shipped_models_dir() -> Path:
+    """Where the models of models/ are: installed as fontcomplete/models, or the checkout's models/."""
+    spec = importlib.util.find_spec("fontcomplete.models")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
+    return Path(__file__).resolve().parents[2] / "models"
 
 
 def add_source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -75,13 +84,13 @@ def open_target(path: str) -> tuple[SourceFont, object]:
 
 def resolve_model_dir(spec: str) -> Path:
     """A model directory given as a path, or the name of a model shipped in models/."""
-    path = Path(spec)
+    path, shipped_dir = Path(spec), shipped_models_dir()
     if path.is_dir():
         return path
-    if (SHIPPED_MODELS / spec).is_dir():
-        return SHIPPED_MODELS / spec
-    shipped = sorted(p.name for p in SHIPPED_MODELS.iterdir() if (p / "config.json").is_file()) \
-        if SHIPPED_MODELS.is_dir() else []
+    if (shipped_dir / spec / "config.json").is_file():
+        return shipped_dir / spec
+    shipped = sorted(p.name for p in shipped_dir.iterdir() if (p / "config.json").is_file()) \
+        if shipped_dir.is_dir() else []
     raise FontcompleteError(f"model {spec!r} is neither a directory nor a shipped model ({', '.join(shipped) or 'none'})"
                             " nor 'copy'")
 

@@ -14,6 +14,7 @@ Every hyperparameter of the preset can be overridden: --g-* generator, --d-* dis
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from fontcomplete.errors import FontcompleteError
@@ -32,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="cpu: 128 px, learns in 30 min on 2 cores; full: 256 px + self-attention, for GPUs")
     parser.add_argument("--holdout", type=Path, default=None,
                         help="charset file of characters never trained on (default: a seeded --holdout-fraction)")
+    parser.add_argument("--charset", action="append", default=None, metavar="NAME|FILE",
+                        help="train only on these characters (charset names or files, repeatable; default: every "
+                             "character the source and a target share)")
     parser.add_argument("--init", type=Path, default=None, metavar="MODEL_DIR",
                         help="fine-tune this model (its architecture wins; new targets become new styles)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out exactly where it stopped")
@@ -61,9 +65,20 @@ def run(args: argparse.Namespace) -> int:
     from fontcomplete.ml.run import train
 
     config = build_config(args)
+    charset = None
+    if args.charset:
+        from fontcomplete.charsets import resolve_charsets
+
+        charset = resolve_charsets(args.charset)
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
-    summary = train(config, args.out, args.source, args.target, holdout=args.holdout, init=args.init,
-                    resume=args.resume, cache_dir=cache_dir, device=args.device, progress=not args.no_progress)
+    try:
+        summary = train(config, args.out, args.source, args.target, holdout=args.holdout, init=args.init,
+                        resume=args.resume, cache_dir=cache_dir, device=args.device, progress=not args.no_progress,
+                        charset=charset)
+    except KeyboardInterrupt:
+        print(f"fontcomplete train: interrupted; if training had started, its last step is checkpointed in "
+              f"{args.out}: continue with --resume", file=sys.stderr)
+        return 130
     iou = summary.get("heldout_iou")
     print(f"trained {summary['steps']} steps ({summary['epochs']} epochs, {summary['minutes']} min); "
           f"held-out ink IoU at {config.image_size} px: {'n/a' if iou is None else f'{iou:.3f}'}; "

@@ -26,6 +26,8 @@ class GeneratorConfig:
     dropout: float = option(0.0, "dropout in the three innermost decoder layers (pix2pix used 0.5)")
     attention_sizes: tuple[int, ...] = option((), "feature-map sizes (px) that get a self-attention block")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
+    residual: bool = option(False, "predict a correction to the source: logits = net(x) + 4*(2x-1), so training "
+                                   "starts from the copy baseline")
 
 
 @dataclass(frozen=True)
@@ -174,18 +176,28 @@ def _flag_kind(kind):
     return {"type": kind}
 
 
-def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig, prefix: str = "") -> None:
-    """One --flag per (nested) field, default None (= keep the preset's value)."""
+def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig, prefix: str = "",
+                         presets: dict | None = None) -> None:
+    """One --flag per (nested) field, default None (= keep the preset's value); help shows each preset's value."""
+    presets = {name: make() for name, make in PRESETS.items()} if presets is None else presets
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         kind = hints[f.name]
         if dataclasses.is_dataclass(kind):
-            add_config_arguments(parser, kind, prefix + f.metadata["prefix"] + "-")
+            add_config_arguments(parser, kind, prefix + f.metadata["prefix"] + "-",
+                                 {name: getattr(value, f.name) for name, value in presets.items()})
             continue
         flag = "--" + prefix + f.name.replace("_", "-")
         dest = "cfg__" + (prefix + f.name).replace("-", "_")
-        parser.add_argument(flag, dest=dest, default=None, help=f"{f.metadata['help']} (preset: {f.default})",
-                            **_flag_kind(kind))
+        kwargs = _flag_kind(kind)
+        if "action" not in kwargs and "choices" not in kwargs:
+            kwargs["metavar"] = f.name.split("_")[-1].upper()
+        values = ", ".join(f"{name}: {_show(getattr(value, f.name))}" for name, value in presets.items())
+        parser.add_argument(flag, dest=dest, default=None, help=f"{f.metadata['help']} ({values})", **kwargs)
+
+
+def _show(value) -> str:
+    return " ".join(map(str, value)) or "none" if isinstance(value, tuple) else str(value)
 
 
 def apply_overrides(config, args: argparse.Namespace, cls=None, prefix: str = ""):

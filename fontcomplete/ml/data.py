@@ -71,11 +71,11 @@ def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | Non
     return images
 
 
-def build_pairs(source, targets: list, size: int, cache_dir: Path | None) -> PairSet:
-    """Every codepoint both fonts map, for each target (style id = its position); blank renders dropped."""
+def build_pairs(source, targets: list, size: int, cache_dir: Path | None, only: set[int] | None = None) -> PairSet:
+    """Every codepoint both fonts map (and `only` allows), per target (style id = its position); blanks dropped."""
     parts = []
     for style_id, target in enumerate(targets):
-        codepoints = sorted(set(source.cmap) & set(target.cmap))
+        codepoints = sorted(set(source.cmap) & set(target.cmap) & (set(target.cmap) if only is None else only))
         if not codepoints:
             raise FontcompleteError(f"{target.label} and {source.label} share no characters to train on")
         sources = render_cached(source, [source.cmap[c] for c in codepoints], size, cache_dir)

@@ -32,8 +32,8 @@ def style_names(targets) -> list[str]:
 
 def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *, holdout: Path | None = None,
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
-          progress: bool = True, log=print) -> dict:
-    """The whole `fontcomplete train` run; returns the training summary."""
+          progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
+    """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
     from fontcomplete.charsets import read_charset_file
     from fontcomplete.fonts import open_font
 
@@ -61,7 +61,7 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
         categories = merged
     if dist.world > 1 and not dist.main:
         torch.distributed.barrier()  # the main process renders (and caches) first
-    pairs = build_pairs(source_font, target_fonts, config.image_size, cache_dir)
+    pairs = build_pairs(source_font, target_fonts, config.image_size, cache_dir, charset)
     if dist.world > 1 and dist.main:
         torch.distributed.barrier()
     pairs.style_ids = np.asarray(style_of_target, np.int64)[pairs.style_ids]
