@@ -22,7 +22,7 @@ from fontcomplete.fit import fit_outline
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
 from fontcomplete.raster import render, render_outline
-from tests.fixtures import make_ufo
+from fixtures import make_ufo
 
 DATA = Path(__file__).parent / "data"
 REGULAR = DATA / "NotoSansTC-Subset.otf"

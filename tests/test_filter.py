@@ -16,7 +16,7 @@ from ufo2ft.constants import FILTERS_KEY
 import fontcomplete.designspace
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.filter import CompleteFilter, check_lib_filters
-from tests.fixtures import make_ufo, tree_snapshot
+from fixtures import make_ufo, tree_snapshot
 
 DATA = Path(__file__).parent / "data"
 SOURCE = str(DATA / "NotoSansTC-Subset.otf")
