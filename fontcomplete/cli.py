@@ -1,4 +1,4 @@
-"""Command line: `fontcomplete missing|fill|train|eval`; each subcommand lives in fontcomplete/commands/."""
+"""Command line: `fontcomplete missing|fill|train|eval|export`; each subcommand lives in fontcomplete/commands/."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def command_modules() -> dict:
     """Subcommand name → module with add_arguments(parser) and run(args) -> int (none imports torch at import time)."""
-    from fontcomplete.commands import evaluate, fill, missing, train
+    from fontcomplete.commands import evaluate, export, fill, missing, train
 
-    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate}
+    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate, "export": export}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -82,3 +82,30 @@ def _edit(directory, **changes):
     for key, value in changes.items():
         data[key] = dict(data[key], **value) if isinstance(value, dict) else value
     path.write_text(json.dumps(data))
+
+
+def test_export_picks_best_and_halves_the_weights(tmp_path):
+    from fontcomplete.cli import main
+    from fontcomplete.ml.model_dir import WEIGHTS
+
+    run_dir = tmp_path / "run"
+    saved(run_dir)  # the last checkpoint
+    best = saved(run_dir / "best")  # a different generator: the one export must pick
+    assert main(["export", str(run_dir), str(tmp_path / "half"), "--half"]) == 0
+    loaded, info = load_model(tmp_path / "half")
+    assert info.categories == ("Zen Maru", "Other") and info.training == {"steps": 1}
+    assert (tmp_path / "half" / WEIGHTS).stat().st_size < 0.6 * (run_dir / "best" / WEIGHTS).stat().st_size
+    x = torch.rand(2, 1, 128, 128)
+    with torch.no_grad():
+        difference = (best.eval()(x, torch.tensor([0, 1]))[0] - loaded(x, torch.tensor([0, 1]))[0]).abs().max()
+    assert 0 < float(difference) < 0.02  # float16 rounding, not a different model
+
+
+def test_export_refuses_to_write_into_a_folder_that_is_not_a_model(tmp_path):
+    from fontcomplete.cli import main
+
+    saved(tmp_path / "run")
+    (tmp_path / "dest").mkdir()
+    (tmp_path / "dest" / "notes.txt").write_text("mine")
+    assert main(["export", str(tmp_path / "run"), str(tmp_path / "dest")]) == 2
+    assert [p.name for p in (tmp_path / "dest").iterdir()] == ["notes.txt"]

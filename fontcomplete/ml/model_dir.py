@@ -62,11 +62,13 @@ def atomic_write_text(path: Path, text: str) -> None:
     _atomic_write(Path(path), lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 
 
-def save_model(directory: Path, generator: Generator, info: ModelInfo) -> None:
-    """Write model.safetensors, then config.json, each atomically."""
+def save_model(directory: Path, generator: Generator, info: ModelInfo, half: bool = False) -> None:
+    """Write model.safetensors (floating tensors as float16 when `half`), then config.json, each atomically."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    weights = {name: t.detach().to("cpu", copy=True).contiguous() for name, t in generator.state_dict().items()}
+    weights = {name: t.detach().to("cpu", torch.float16 if half and t.is_floating_point() else t.dtype,
+                                   copy=True).contiguous()
+               for name, t in generator.state_dict().items()}
     _atomic_write(directory / WEIGHTS, lambda temp: save_file(weights, temp, metadata={"format": FORMAT}))
     config = {
         "format": FORMAT,
@@ -134,3 +136,13 @@ def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Gen
         raise FontcompleteError(f"{path} does not match the architecture in {CONFIG} ({detail})")
     generator.load_state_dict(weights, strict=True)
     return generator.to(device).eval(), info
+
+
+def export_model(source: Path, dest: Path, half: bool = False) -> ModelInfo:
+    """Copy a model directory's generator and config (nothing else of a run) to `dest`, optionally as float16."""
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()) and not (dest / CONFIG).is_file():
+        raise FontcompleteError(f"{dest} exists and is not a model directory; choose an empty or new directory")
+    generator, info = load_model(source, "cpu")
+    save_model(dest, generator, info, half=half)
+    return info
