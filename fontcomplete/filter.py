@@ -96,11 +96,11 @@ class _Completing:
                 glyph_set[name] = glyph
                 added.add(name)
         cache = completer.cache
-        logger.warning("fontcomplete: added %d glyphs to %d master(s) in %.2f s (filter time; cache %s: %d hits, "
-                       "%d generated, %d corrupt), %d not in the source, %d incompatible",
-                       len(added), len(masters), time.perf_counter() - started, cache.directory or "off",
-                       cache.hits, cache.misses, cache.corrupt, len(completion.not_in_source),
-                       len(completion.incompatible))
+        logger.info("fontcomplete: added %d glyphs to %d master(s) in %.2f s (filter time; cache %s: %d hits, "
+                    "%d generated, %d corrupt), %d not in the source, %d incompatible",
+                    len(added), len(masters), time.perf_counter() - started, cache.directory or "off",
+                    cache.hits, cache.misses, cache.corrupt, len(completion.not_in_source),
+                    len(completion.incompatible))
         cache.hits = cache.misses = cache.corrupt = 0
         return added
 
