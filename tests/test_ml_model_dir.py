@@ -109,3 +109,13 @@ def test_export_refuses_to_write_into_a_folder_that_is_not_a_model(tmp_path):
     (tmp_path / "dest" / "notes.txt").write_text("mine")
     assert main(["export", str(tmp_path / "run"), str(tmp_path / "dest")]) == 2
     assert [p.name for p in (tmp_path / "dest").iterdir()] == ["notes.txt"]
+
+
+def test_model_files_get_the_mode_of_plain_files(tmp_path):
+    import os
+
+    saved(tmp_path)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for name in ("model.safetensors", "config.json"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~mask
