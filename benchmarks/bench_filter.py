@@ -1,4 +1,4 @@
-"""Filter time with a cold vs a warm outline cache: python benchmarks/bench_filter.py TARGET.ufo SOURCE [CHARSET]."""
+"""Filter time, cold vs warm outline cache: python benchmarks/bench_filter.py TARGET.ufo SOURCE [CHARSET] [MODEL]."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def filter_seconds(ufo, **kwargs) -> tuple[float, int]:
 def main(argv: list[str]) -> None:
     target, source = argv[0], argv[1]
     charset = argv[2] if len(argv) > 2 else "big5-1"
+    model = argv[3] if len(argv) > 3 else "copy"
     ufo = ufoLib2.Font.open(target)
     with tempfile.TemporaryDirectory() as cache:
-        cold, added = filter_seconds(ufo, source=source, charset=charset, cache=cache)
-        warm, _ = filter_seconds(ufo, source=source, charset=charset, cache=cache)
-    print(f"{added} glyphs added; filter time cold cache {cold:.2f} s, warm cache {warm:.2f} s, "
+        cold, added = filter_seconds(ufo, source=source, charset=charset, model=model, cache=cache)
+        warm, _ = filter_seconds(ufo, source=source, charset=charset, model=model, cache=cache)
+    print(f"model {model}: {added} glyphs added; filter time cold cache {cold:.2f} s, warm cache {warm:.2f} s, "
           f"speed-up {cold / warm:.1f}x")
 
 
