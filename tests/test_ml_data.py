@@ -6,7 +6,8 @@ from fixtures import make_source_font, make_ufo
 from ml_fixtures import synthetic_pairs
 from fontcomplete.charsets import read_charset_file
 from fontcomplete.fonts import open_font
-from fontcomplete.ml.data import Batches, build_pairs, drop_duplicates_of, render_cached, split_holdout, write_charset
+from fontcomplete.ml.data import (Batches, build_pairs, drop_duplicates_of, interleave_styles, render_cached,
+                                  split_holdout, write_charset)
 
 CODES = list(range(0x4E00, 0x4E10))
 
@@ -80,3 +81,12 @@ def test_jitter_shifts_source_and_target_together():
     source, target, _ = Batches(pairs, 8, 0, jitter=3).get(0, torch.device("cpu"))
     plain, _, _ = Batches(pairs, 8, 0).get(0, torch.device("cpu"))
     assert torch.equal(source, target) and not torch.equal(source, plain)
+
+
+def test_held_out_pairs_interleave_styles_so_the_scored_prefix_covers_all():
+    pairs = synthetic_pairs(count=7, styles=1)
+    pairs.style_ids = np.array([0, 0, 0, 0, 1, 1, 2])
+    mixed = interleave_styles(pairs)
+    assert mixed.style_ids.tolist() == [0, 1, 2, 0, 1, 0, 0]
+    assert mixed.codepoints.tolist() == [pairs.codepoints[i] for i in (0, 4, 6, 1, 5, 2, 3)]
+    assert np.array_equal(mixed.targets[1], pairs.targets[4])

@@ -97,6 +97,15 @@ def split_holdout(pairs: PairSet, holdout: set[int] | None, fraction: float, see
     return pairs.select(~held), pairs.select(held)
 
 
+def interleave_styles(pairs: PairSet) -> PairSet:
+    """Reorder so that styles alternate: the first k pairs (scored and sampled in training) cover every style."""
+    rank = np.zeros(len(pairs), np.int64)
+    for style in np.unique(pairs.style_ids):
+        members = np.nonzero(pairs.style_ids == style)[0]
+        rank[members] = np.arange(len(members))
+    return pairs.select(np.lexsort((pairs.style_ids, rank)))
+
+
 def drop_duplicates_of(train: PairSet, held: PairSet) -> PairSet:
     """Remove training pairs whose target image equals a held-out one (e.g. compatibility ideographs)."""
     if not len(held):

@@ -11,7 +11,7 @@ import torch
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import TrainConfig
-from fontcomplete.ml.data import build_pairs, drop_duplicates_of, split_holdout, write_charset
+from fontcomplete.ml.data import build_pairs, drop_duplicates_of, interleave_styles, split_holdout, write_charset
 from fontcomplete.ml.model_dir import load_model
 from fontcomplete.ml.stylizer import pick_device
 from fontcomplete.ml.train import fit, setup_distributed
@@ -74,6 +74,7 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
         held_codes = None
     train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
     train_pairs = drop_duplicates_of(train_pairs, held_pairs)
+    held_pairs = interleave_styles(held_pairs)
     if dist.main:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_charset(saved_holdout, np.unique(held_pairs.codepoints))
