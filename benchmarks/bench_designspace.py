@@ -36,9 +36,9 @@ def ink(image: np.ndarray) -> float:
     return float(image.sum()) / 255
 
 
-def real_ratio(sample: int) -> float:
+def real_ratio(regular, sample: int) -> float:
     """Mean ink ratio Bold/Regular over a seeded sample of the Han glyphs both full weights have."""
-    regular, bold = open_font(EXAMPLE / "ZenMaruGothic-Regular.ufoz"), open_font(EXAMPLE / "ZenMaruGothic-Bold.ufoz")
+    bold = open_font(EXAMPLE / "ZenMaruGothic-Bold.ufoz")
     common = sorted(c for c in set(regular.cmap) & set(bold.cmap) if is_han(c))
     chosen = random.Random(0).sample(common, min(sample, len(common)))
     return float(np.mean([ink(render(bold, bold.cmap[c], SIZE)) / ink(render(regular, regular.cmap[c], SIZE))
@@ -84,7 +84,7 @@ def main() -> None:
         ratios = inks[700] / np.maximum(inks[400], 1)
         print(f"generated glyphs, ink 700/400: mean {ratios.mean():.3f}, p10 {np.percentile(ratios, 10):.3f}, "
               f"share bolder {np.mean(ratios > 1.0):.3f}")
-        print(f"real Zen Maru Gothic Han, ink Bold/Regular: mean {real_ratio(args.sample):.3f} ({args.sample} sampled)")
+        print(f"real Zen Maru Gothic Han, ink Bold/Regular: mean {real_ratio(regular, args.sample):.3f} ({args.sample} sampled)")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ def build_pairs(source, targets: list, size: int, cache_dir: Path | None, only: 
     """Every codepoint both fonts map (and `only` allows), per target (style id = its position); blanks dropped."""
     parts = []
     for style_id, target in enumerate(targets):
-        codepoints = sorted(set(source.cmap) & set(target.cmap) & (set(target.cmap) if only is None else only))
+        shared = set(source.cmap) & set(target.cmap)
+        codepoints = sorted(shared if only is None else shared & only)
         if not codepoints:
             raise FontcompleteError(f"{target.label} and {source.label} share no characters to train on")
         sources = render_cached(source, [source.cmap[c] for c in codepoints], size, cache_dir)
