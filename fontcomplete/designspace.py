@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
+from fontTools.pens.recordingPen import RecordingPen
 
 from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
 from fontcomplete.charsets import is_han, resolve_charsets
@@ -16,7 +18,7 @@ from fontcomplete.fill import Outline
 from fontcomplete.fonts import SourceFont, frame_from_metrics, open_font
 from fontcomplete.fit import fit_outline
 from fontcomplete.frame import EmFrame
-from fontcomplete.merge import glyph_name_for
+from fontcomplete.merge import glyph_name_for, is_generated
 from fontcomplete.raster import render_many
 from fontcomplete.trace import TraceSettings
 
@@ -33,6 +35,28 @@ class Master:
     frame: EmFrame
     source: SourceFont
     style: str | None = None  # the model style for this master (model mode)
+    drawable: Mapping | None = None  # name -> glyph with outlines (a UFO or glyph set), for exemplar renders
+
+
+def drawn_font(master: Master) -> SourceFont:
+    """The master's own (designer-drawn, not fontcomplete's) encoded glyphs as an in-memory SourceFont.
+
+    Its fingerprint hashes the outlines, so renders of it are cached by content (exemplar models read these).
+    """
+    glyphs = master.drawable if master.drawable is not None else master.glyphs
+    cmap: dict[int, str] = {}
+    for name in sorted(master.glyphs.keys()):
+        if not is_generated(master.glyphs[name]):
+            for codepoint in master.glyphs[name].unicodes:
+                cmap.setdefault(codepoint, name)
+    digest = hashlib.sha256(repr(master.frame).encode())
+    for codepoint, name in sorted(cmap.items()):
+        recording = RecordingPen()
+        glyphs[name].draw(recording)
+        digest.update(f"{codepoint}:{name}:{recording.value!r}".encode())
+    side = master.frame.side
+    return SourceFont(Path(master.label), None, round(side), master.frame, cmap, master.label, glyphs,
+                      lambda name: glyphs[name].width, digest.hexdigest())
 
 
 @dataclass
@@ -193,21 +217,29 @@ class Completer:
             load_stylizer(settings.model, style, settings.device)
         self.cache = open_cache(settings.cache)
 
-    def master(self, ufo, glyphs: Mapping, label: str | None = None) -> Master:
+    def master(self, ufo, glyphs: Mapping, label: str | None = None, drawable: Mapping | None = None) -> Master:
         keys = master_keys(ufo, label)
         styles = dict(self.settings.styles)
         style = next((styles[key] for key in keys if key in styles), self.settings.style)
         source = open_source(pick_source(keys, dict(self.settings.sources), self.settings.source))
-        return Master(keys[0], glyphs, ufo_frame(ufo), source, style)
+        return Master(keys[0], glyphs, ufo_frame(ufo), source, style, drawable)
+
+    def stylizer(self, master: Master):
+        """The model for this master (None in copy mode), seeing the master's own glyphs when it takes exemplars."""
+        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        if stylizer is None or not getattr(stylizer, "exemplars", 0):
+            return stylizer
+        target = drawn_font(master)
+        return stylizer.with_target(master.source, target, target.cmap)
 
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
-        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        stylizer = self.stylizer(master)
         return generate_cached(self.cache, master.source, codepoints, master.frame, stylizer,
                                trace_settings=self.settings.trace, batch_size=self.settings.batch_size)
 
     def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
         """The default master's outlines fitted to this master's own renders (its source or its model style)."""
-        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        stylizer = self.stylizer(master)
         generator = stylizer.model_id if stylizer is not None else "copy"
         default_frame = (default.frame.left, default.frame.bottom, default.frame.side)
         fit_id = f"fit[{generator}|{source_fingerprint(default.source)}|{default_frame}|{FIT_SIZE}]"
@@ -245,7 +277,7 @@ def fill_designspace(path: str | Path, settings: CompleteSettings) -> tuple[list
     document, sources = read_designspace(path)
     completer = Completer(settings)
     ufos = [open_ufo(source.path) for source in sources]
-    masters = [completer.master(ufo, {g.name: g for g in glyph_headers(ufo)}, Path(source.path).name)
+    masters = [completer.master(ufo, {g.name: g for g in glyph_headers(ufo)}, Path(source.path).name, ufo)
                for ufo, source in zip(ufos, sources)]
     default = document.findDefault()
     index = next((i for i, s in enumerate(sources) if s is default), 0)

@@ -42,6 +42,7 @@ def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], 
         "copy": render_generated(list(copy_glyphs(source, codepoints, target.frame)), target, size),
     }
     if stylizer is not None:
+        stylizer = stylizer.with_target(source, target, set(target.cmap) - set(codepoints))  # never the held-out
         glyphs = list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=batch_size,
                                      trace_settings=trace_settings, pool_map=pool_map, progress=progress))
         renders["model"] = render_generated(glyphs, target, size)

@@ -31,6 +31,9 @@ class Stylizer(Protocol):
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 
+    def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> "Stylizer":
+        """The stylizer to use for this target, whose designer-drawn characters are `codepoints`."""
+
 
 @dataclass(frozen=True)
 class Generated:

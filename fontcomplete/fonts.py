@@ -40,6 +40,7 @@ class SourceFont:
     name: str
     glyph_set: Any = field(repr=False)
     advances: Callable[[str], float] = field(repr=False)
+    digest: str | None = None  # content fingerprint of a font that exists only in memory (no file to hash)
 
     def draw(self, glyph_name: str, pen) -> None:
         """Draw the glyph, components decomposed, in font units into any segment pen."""
@@ -57,7 +58,9 @@ class SourceFont:
 
     @property
     def fingerprint(self) -> str:
-        """sha256 of the font's bytes (every file of a UFO) and the collection index."""
+        """sha256 of the font's bytes (every file of a UFO) and the collection index; `digest` when given."""
+        if self.digest is not None:
+            return self.digest
         digest = hashlib.sha256(str(self.index).encode())
         files = sorted(p for p in self.path.rglob("*") if p.is_file()) if self.path.is_dir() else [self.path]
         for file in files:

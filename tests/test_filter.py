@@ -16,6 +16,7 @@ from ufo2ft.constants import FILTERS_KEY
 import fontcomplete.designspace
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.filter import CompleteFilter, check_lib_filters
+from fontcomplete.raster import render_many
 from fixtures import make_ufo, tree_snapshot
 
 DATA = Path(__file__).parent / "data"
@@ -106,6 +107,27 @@ def test_model_mode_uses_the_same_path(target, monkeypatch):
                         lambda model, style, device: None if model == "copy" else FakeStylizer())
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW
+
+
+class ExemplarStylizer(FakeStylizer):
+    """Takes exemplars: records the glyphs the filter offers it and checks they render."""
+
+    exemplars = 1
+    offered: list = []
+
+    def with_target(self, source, target, codepoints):
+        renders = render_many(target, [target.cmap[c] for c in sorted(codepoints)], 32)
+        ExemplarStylizer.offered.append((set(codepoints), int(renders.max())))
+        return self
+
+
+def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
+    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", lambda model, style, device: ExemplarStylizer())
+    ufo = ufoLib2.Font.open(target)
+    font = ufo2ft.compileOTF(ufo, filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
+    assert new_chars(font) == NEW
+    codepoints, ink = ExemplarStylizer.offered[-1]
+    assert {chr(c) for c in codepoints if c > 0x2000} == set(HAVE) and ink == 255
 
 
 def fontmake(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -81,3 +81,14 @@ def test_residual_generator_starts_as_the_copy():
         generator = Generator(GeneratorConfig(ngf=4, embedding_dim=8, residual=residual), 128, 1).eval()
         image, _ = generator(x, torch.tensor([0, 0]))
         assert bool(((image > 0.5).float() == x).all()) is close
+
+
+@pytest.mark.parametrize("depth", [1, 5])
+def test_shallow_generator_keeps_a_spatial_bottleneck(depth):
+    config = GeneratorConfig(ngf=4, max_mult=2, embedding_dim=3, depth=depth)
+    generator = Generator(config, 128, 2)
+    image, encoding = generator(torch.rand(2, 1, 128, 128), torch.tensor([0, 1]))
+    assert image.shape == (2, 1, 128, 128)
+    assert encoding.shape[-1] == 128 >> depth
+    with pytest.raises(ValueError):
+        Generator(GeneratorConfig(depth=8), 128, 2)

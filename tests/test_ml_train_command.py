@@ -31,7 +31,8 @@ def fonts(tmp_path):
     return source, target, holdout
 
 
-def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path):
+def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     source, target, holdout = fonts
     out, cache = tmp_path / "run", tmp_path / "cache"
     common = ["--source", source, "--cache-dir", cache, *TINY]
@@ -56,9 +57,10 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path):
     from fontcomplete.fill import stylize_glyphs
     from fontcomplete.ml.stylizer import load_stylizer
 
+    source_font, second_font = open_font(source), open_font(second)
     stylizer = load_stylizer(tuned, style="Second Regular", device="cpu")
-    source_font = open_font(source)
-    glyphs = list(stylize_glyphs(source_font, CODES[:3], open_font(second).frame, stylizer, batch_size=2))
+    stylizer = stylizer.with_target(source_font, second_font, CODES[3:20])  # the cpu preset takes exemplars
+    glyphs = list(stylize_glyphs(source_font, CODES[:3], second_font.frame, stylizer, batch_size=2))
     assert [g.codepoint for g in glyphs] == CODES[:3]
     assert all(isinstance(g.outline, list) for g in glyphs)
 
@@ -79,6 +81,6 @@ def test_charset_limits_the_training_pairs(fonts, tmp_path):
     allowed.write_text("".join(chr(c) for c in CODES[:7]), encoding="utf-8")  # 7 distinct rectangles
     out = tmp_path / "run"
     assert run("--target", target, "--source", source, "--out", out, "--holdout", holdout, "--charset", allowed,
-               "--steps", "1", "--no-cache", *TINY, "--batch-size", "2") == 0
+               "--steps", "1", "--no-cache", *TINY, "--batch-size", "2", "--g-exemplars", "2") == 0
     training = json.loads((out / "config.json").read_text())["training"]
     assert (training["train_pairs"], training["heldout_pairs"]) == (3, 4)  # 7 allowed, 4 of them held out

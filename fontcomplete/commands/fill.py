@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     with tracer_pool(args.workers) as pool_map, tqdm(total=len(plan.to_add), unit="glyph",
                                                       desc="generating", file=sys.stderr) as bar:
         stylizer = options.load_stylizer_for(args)
+        if stylizer is not None:
+            stylizer = stylizer.with_target(source, target, set(target.cmap) - set(generated_codepoints(ufo)))
         model_id = stylizer.model_id if stylizer else "copy"
         if stylizer is None:
             glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))

@@ -18,13 +18,18 @@ def option(default, help: str, prefix: str | None = None):
 
 @dataclass(frozen=True)
 class GeneratorConfig:
-    """U-Net generator: encoder halves the image until it is odd (128 px → 1×1), decoder mirrors it."""
+    """U-Net generator: encoder halves the image `depth` times (at most until it is odd), decoder mirrors it."""
 
     ngf: int = option(32, "channels of the first encoder layer; layer i has ngf*min(2**i, max_mult)")
+    depth: Optional[int] = option(None, "encoder layers (default: halve until the map is odd, 128 px → 1×1); "
+                                        "fewer keep a spatial bottleneck (5 at 128 px → 4×4)")
     max_mult: int = option(8, "cap on the channel multiplier of deep layers")
     norm: Literal["batch", "instance"] = option("batch", "normalisation in encoder/decoder layers")
     dropout: float = option(0.0, "dropout in the three innermost decoder layers (pix2pix used 0.5)")
     attention_sizes: tuple[int, ...] = option((), "feature-map sizes (px) that get a self-attention block")
+    exemplars: int = option(0, "the target's own glyphs of k other characters, nearest by the left, right, top, "
+                                "bottom half of the source drawing in turn, as 2k extra input channels (their "
+                                "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
     residual: bool = option(False, "predict a correction to the source: logits = net(x) + 4*(2x-1), so training "
                                    "starts from the copy baseline")
@@ -47,6 +52,7 @@ class LossConfig:
     """Weights of every loss term; a zero weight skips the term's computation entirely."""
 
     l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
+    dice: float = option(0.0, "G: soft Dice loss (1 - 2|fake·target| / (|fake| + |target|)) per glyph, averaged")
     const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
     cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")
     category: float = option(1.0, "G: D's category head on generated glyphs (BCE-with-logits, one-hot)")
@@ -99,10 +105,10 @@ class TrainConfig:
 
 
 def cpu_preset() -> TrainConfig:
-    """128 px, ngf 32 (~11M params): pixel loss dominant, small D stepped every 4th step (see benchmarks)."""
+    """128 px, ngf 32 (~11M params), 4 exemplars: pixel loss dominant, small D stepped every 4th step."""
     return TrainConfig(
         image_size=128,
-        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=()),
+        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=(), exemplars=4),
         discriminator=DiscriminatorConfig(ndf=16),
         loss=LossConfig(l1=100.0, const=0.0, cheat=1.0, category=1.0),
         batch_size=16,
@@ -115,10 +121,10 @@ def cpu_preset() -> TrainConfig:
 
 
 def full_preset() -> TrainConfig:
-    """256 px, ngf 64, self-attention at 32 and 16 px, every zi2zi loss: for GPUs."""
+    """256 px, ngf 64, self-attention at 32 and 16 px, 4 exemplars, every zi2zi loss: for GPUs."""
     return TrainConfig(
         image_size=256,
-        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0),
+        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0, exemplars=4),
         discriminator=DiscriminatorConfig(ndf=64, spectral_norm=False),
         loss=LossConfig(l1=100.0, const=15.0, cheat=1.0, category=1.0),
         batch_size=32,

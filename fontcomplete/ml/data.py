@@ -126,7 +126,10 @@ def write_charset(path: Path, codepoints) -> None:
 class Batches:
     """Seeded, resumable batches from in-memory uint8 tensors: batch k of a run is a pure function of (seed, k)."""
 
-    def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1):
+    def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
+                 exemplars: tuple | None = None):
+        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels."""
+        self.exemplars = exemplars
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
         self.style_ids = torch.from_numpy(pairs.style_ids)
@@ -146,25 +149,28 @@ class Batches:
         return self._order[offset * self.batch_size:(offset + 1) * self.batch_size]
 
     def get(self, step: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(source ink, target ink) float (B,1,S,S) in 0..1 and style ids (B,) on `device`."""
+        """(input ink (B,1+2k,S,S), target ink (B,1,S,S)) float in 0..1 and style ids (B,) on `device`."""
         index = self.indices(step)
-        source, target = self.sources[index], self.targets[index]
+        source, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
+        if self.exemplars is not None:
+            bank, neighbours = self.exemplars
+            source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
         if self.jitter:
             source, target = self._shift(step, source, target)
         non_blocking = device.type == "cuda"
-        source = source.to(device, non_blocking=non_blocking).unsqueeze(1).float().div_(255)
-        target = target.to(device, non_blocking=non_blocking).unsqueeze(1).float().div_(255)
+        source = source.to(device, non_blocking=non_blocking).float().div_(255)
+        target = target.to(device, non_blocking=non_blocking).float().div_(255)
         return source, target, self.style_ids[index].to(device)
 
     def _shift(self, step: int, source: torch.Tensor, target: torch.Tensor):
-        """Shift each pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background."""
+        """Shift each (B,C,S,S) pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background."""
         j = self.jitter
         generator = torch.Generator().manual_seed(self.seed * 7_919 + step * 31 + self.rank)
         shifts = torch.randint(-j, j + 1, (len(source), 2), generator=generator)
         pad = lambda x: torch.nn.functional.pad(x, (j, j, j, j))
         source, target = pad(source), pad(target)
         size = source.shape[-1] - 2 * j
-        crop = lambda x, i, dy, dx: x[i, j - dy: j - dy + size, j - dx: j - dx + size]
+        crop = lambda x, i, dy, dx: x[i, :, j - dy: j - dy + size, j - dx: j - dx + size]
         out_s = torch.stack([crop(source, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
         out_t = torch.stack([crop(target, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
         return out_s, out_t

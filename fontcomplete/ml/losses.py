@@ -34,6 +34,13 @@ def nt_xent(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tenso
     return F.cross_entropy(logits, targets)
 
 
+def soft_dice(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean over glyphs of 1 - 2·sum(fake·target) / (sum(fake) + sum(target)): an overlap loss on ink in 0..1."""
+    fake, target = fake.float().flatten(1), target.float().flatten(1)
+    overlap = (fake * target).sum(1)
+    return (1 - 2 * overlap / (fake.sum(1) + target.sum(1)).clamp_min(1.0)).mean()
+
+
 def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fake_encoding=None,
                    target_encoding=None, fake_binary=None, fake_category=None,
                    style_ids=None) -> tuple[torch.Tensor, dict[str, float]]:
@@ -41,6 +48,8 @@ def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fa
     terms: dict[str, torch.Tensor] = {}
     if config.l1:
         terms["l1"] = config.l1 * F.l1_loss(fake.float(), target.float())
+    if config.dice:
+        terms["dice"] = config.dice * soft_dice(fake, target)
     if config.const and fake_encoding is not None:
         terms["const"] = config.const * F.mse_loss(fake_encoding.float(), source_encoding.float())
     if config.cheat and fake_binary is not None:

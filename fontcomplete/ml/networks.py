@@ -53,18 +53,26 @@ class SelfAttention(nn.Module):
 
 
 class Generator(nn.Module):
-    """U-Net: source ink (B,1,S,S) in 0..1 + style ids (B,) → generated ink (B,1,S,S) in 0..1."""
+    """U-Net: source ink (B,C,S,S) in 0..1 + style ids (B,) → generated ink (B,1,S,S) in 0..1.
+
+    Channel 0 is the source glyph; with k exemplars, channels 1..2k are each exemplar's source then target render.
+    """
 
     def __init__(self, config: GeneratorConfig, image_size: int, num_styles: int):
         super().__init__()
         self.config, self.image_size = config, image_size
+        self.in_channels = 1 + 2 * config.exemplars
         depth = encoder_depth(image_size)
+        if config.depth is not None:
+            if not 1 <= config.depth <= depth:
+                raise ValueError(f"generator depth must be 1..{depth} at {image_size} px, not {config.depth}")
+            depth = config.depth
         channels = [config.ngf * min(2**i, config.max_mult) for i in range(depth)]
         sizes = [image_size >> (i + 1) for i in range(depth)]  # map size after down[i]
         self.down = nn.ModuleList()
         for i in range(depth):
             if i == 0:
-                layers = [nn.Conv2d(1, channels[0], 4, 2, 1)]
+                layers = [nn.Conv2d(self.in_channels, channels[0], 4, 2, 1)]
             else:
                 inner = i == depth - 1
                 layers = [nn.LeakyReLU(0.2), nn.Conv2d(channels[i - 1], channels[i], 4, 2, 1, bias=inner)]
@@ -101,7 +109,7 @@ class Generator(nn.Module):
         return features
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Bottleneck encoding of ink images (for the const and contrastive losses)."""
+        """Bottleneck encoding of (B,C,S,S) inputs (for the const and contrastive losses)."""
         return self._encode_all(x)[-1]
 
     def forward(self, x: torch.Tensor, style_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -115,7 +123,7 @@ class Generator(nn.Module):
             if i > 0:
                 h = torch.cat([h, features[i - 1]], 1)
         if self.config.residual:
-            h = h + RESIDUAL_GAIN * (x * 2 - 1)
+            h = h + RESIDUAL_GAIN * (x[:, :1] * 2 - 1)
         return h.sigmoid(), encoding
 
     def grow_styles(self, num_styles: int) -> None:

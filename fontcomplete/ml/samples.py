@@ -12,13 +12,14 @@ from PIL import Image
 @torch.inference_mode()
 def predict(generator: torch.nn.Module, sources: np.ndarray, style_ids: np.ndarray, device: torch.device,
             batch_size: int = 64) -> np.ndarray:
-    """Generator ink float32 (N, S, S) in 0..1 for uint8 sources, in eval mode (running BN statistics)."""
+    """Generator ink float32 (N, S, S) in 0..1 for uint8 inputs (N, S, S) or (N, C, S, S), in eval mode."""
     was_training = generator.training
     generator.eval()
-    out = np.empty(sources.shape, np.float32)
+    out = np.empty((len(sources), *sources.shape[-2:]), np.float32)
     try:
         for start in range(0, len(sources), batch_size):
-            x = torch.from_numpy(sources[start:start + batch_size]).to(device).unsqueeze(1).float() / 255
+            x = torch.from_numpy(sources[start:start + batch_size]).to(device)
+            x = (x.unsqueeze(1) if x.dim() == 3 else x).float() / 255
             s = torch.from_numpy(style_ids[start:start + batch_size]).to(device)
             ink, _ = generator(x, s)
             out[start:start + len(x)] = ink[:, 0].float().cpu().numpy()

@@ -9,6 +9,8 @@ import numpy as np
 import torch
 
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.data import default_cache_dir
+from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, target_bank
 from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
 
 
@@ -27,11 +29,29 @@ class Stylizer:
     """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1."""
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
-                 batch_size: int, model_id: str = "model"):
+                 batch_size: int, model_id: str = "model", bank: ExemplarBank | None = None):
         self.generator, self.info, self.style_id, self.model_id = generator, info, style_id, model_id
         self.device, self.batch_size = device, max(int(batch_size), 1)
         self.image_size = info.image_size
         self.half = device.type == "cuda"
+        self.bank = bank
+
+    @property
+    def exemplars(self) -> int:
+        """How many of the target's own glyphs the model looks at per generated glyph (0: none)."""
+        return self.info.generator.exemplars
+
+    def with_target(self, source, target, codepoints) -> "Stylizer":
+        """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones) as exemplars.
+
+        Returns self when the model takes no exemplars. The bank's digest joins the model id, so outline caches
+        and provenance tell fills from different target glyph sets apart.
+        """
+        if not self.exemplars:
+            return self
+        bank = target_bank(source, target, codepoints, self.image_size, self.exemplars, default_cache_dir())
+        return Stylizer(self.generator, self.info, self.style_id, self.device, self.batch_size,
+                        f"{self.model_id}+exemplars@{bank_digest(bank)}", bank)
 
     @property
     def style(self) -> str:
@@ -43,10 +63,15 @@ class Stylizer:
         if images.ndim != 3 or images.shape[1:] != (self.image_size, self.image_size) or images.dtype != np.uint8:
             raise FontcompleteError(f"the model takes uint8 renders of shape (N, {self.image_size}, "
                                     f"{self.image_size}); got {images.dtype} {images.shape}")
+        if self.exemplars and self.bank is None:
+            raise FontcompleteError(f"model {self.model_id} draws on the target's own glyphs ({self.exemplars} "
+                                    "exemplars each) and was given none")
         out = np.empty(images.shape, np.float32)
         for start in range(0, len(images), self.batch_size):
-            chunk = torch.from_numpy(images[start:start + self.batch_size]).to(self.device)
-            x = chunk.unsqueeze(1).float().div_(255)
+            chunk = images[start:start + self.batch_size]
+            chunk = self.bank.inputs(chunk) if self.bank is not None else chunk[:, None]
+            chunk = torch.from_numpy(chunk).to(self.device)
+            x = chunk.float().div_(255)
             styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
                 ink, _ = self.generator(x, styles)

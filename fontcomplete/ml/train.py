@@ -20,6 +20,7 @@ import torch
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
+from fontcomplete.ml.exemplars import ExemplarBank
 from fontcomplete.ml.model_dir import ModelInfo, _atomic_write, save_model
 from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
@@ -91,7 +92,12 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
-    batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world)
+    exemplars, held_inputs = None, held_pairs.sources
+    if config.generator.exemplars:
+        bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
+        exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
+        held_inputs = bank.inputs(held_pairs.sources, held_pairs.style_ids)
+    batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = 0, 0.0, -1.0
     state_path = out_dir / STATE
@@ -109,7 +115,8 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     total_steps = _total_steps(config, batches.steps_per_epoch)
     max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
     info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs))
-    ctx = _Loop(config, out_dir, trainer, held_pairs, categories, info, dist, data_signature(train_pairs), best_iou)
+    ctx = _Loop(config, out_dir, trainer, held_pairs, held_inputs, categories, info, dist, data_signature(train_pairs),
+                best_iou)
     bar = _progress_bar(progress and dist.main, total_steps, step)
     start = time.perf_counter() - elapsed_before
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
@@ -172,8 +179,9 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
 class _Loop:
     """Checkpointing and logging for fit (only the main process writes)."""
 
-    def __init__(self, config, out_dir, trainer, held, categories, info, dist, data_sig, best_iou):
+    def __init__(self, config, out_dir, trainer, held, held_inputs, categories, info, dist, data_sig, best_iou):
         self.config, self.out_dir, self.trainer, self.held = config, out_dir, trainer, held
+        self.held_inputs = held_inputs  # the held-out sources, with their exemplar channels when the model has them
         self.categories, self.info, self.dist, self.data_sig, self.best_iou = categories, info, dist, data_sig, best_iou
         self.last_summary: dict = {}
         self.timing: dict = {}
@@ -192,7 +200,7 @@ class _Loop:
         iou = None
         if len(held):
             count = min(max(config.eval_count, config.sample_count), len(held))
-            generated = predict(generator, held.sources[:count], held.style_ids[:count], self.trainer.device)
+            generated = predict(generator, self.held_inputs[:count], held.style_ids[:count], self.trainer.device)
             scored = generated[:config.eval_count]
             iou = float(ink_iou(scored, held.targets[:len(scored)]).mean()) if len(scored) else None
             k = min(config.sample_count, count)

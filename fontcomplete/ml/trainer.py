@@ -90,6 +90,7 @@ class Trainer:
         c, losses = self.config.loss, {}
         with torch.autocast(**self.autocast):
             fake, source_encoding = self.g(source, style_ids)
+        context, source = source[:, 1:], source[:, :1]  # exemplar channels (none without exemplars); the source
         if adversarial:
             self.discriminator.requires_grad_(True)
             with torch.autocast(**self.autocast):
@@ -106,10 +107,10 @@ class Trainer:
             encoder = unwrap(self.g)
             with frozen_batchnorm_stats(encoder):
                 if c.const or c.contrastive:
-                    terms["fake_encoding"] = encoder.encode(fake)
+                    terms["fake_encoding"] = encoder.encode(torch.cat([fake, context], 1))
                     terms["source_encoding"] = source_encoding
                 if c.contrastive:
-                    terms["target_encoding"] = encoder.encode(target)
+                    terms["target_encoding"] = encoder.encode(torch.cat([target, context], 1))
             if adversarial:
                 self.discriminator.requires_grad_(False)  # G's step: no grads (and no DDP sync) for D
                 with frozen_batchnorm_stats(self.discriminator):
