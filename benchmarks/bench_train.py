@@ -25,6 +25,7 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
 
     from fontcomplete.ml.config import PRESETS
     from fontcomplete.ml.data import Batches, PairSet
+    from fontcomplete.ml.exemplars import ExemplarBank
     from fontcomplete.ml.stylizer import Stylizer
     from fontcomplete.ml.model_dir import ModelInfo
     from fontcomplete.ml.trainer import Trainer
@@ -37,7 +38,11 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
     rng = np.random.default_rng(0)
     images = (rng.random((pairs, size, size)) > 0.8).astype(np.uint8) * 255
     data = PairSet(np.arange(pairs, dtype=np.int64), np.zeros(pairs, np.int64), images, images[::-1].copy())
-    batches = Batches(data, config.batch_size, seed=0)
+    bank = exemplars = None
+    if config.generator.exemplars:  # the gather of exemplar channels is part of the data path being measured
+        bank = ExemplarBank(data.sources, data.targets, config.generator.exemplars)
+        exemplars = (bank, bank.neighbours(data.sources, in_bank=True))
+    batches = Batches(data, config.batch_size, seed=0, exemplars=exemplars)
     trainer = Trainer(config, 1, device)
     warmup = max(config.d_every, 2)
     for step in range(warmup):
@@ -56,7 +61,8 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
         data_s += t1 - t0
         net_s += time.perf_counter() - t1
     train_rate = steps * config.batch_size / (time.perf_counter() - start)
-    stylizer = Stylizer(trainer.generator.eval(), ModelInfo(size, config.generator, ("bench",), {}), 0, device, 64)
+    stylizer = Stylizer(trainer.generator.eval(), ModelInfo(size, config.generator, ("bench",), {}), 0, device, 64,
+                        bank=bank)  # inference includes the exemplar look-up
     stylizer(images[:64])
     sync()
     start = time.perf_counter()

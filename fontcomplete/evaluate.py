@@ -22,6 +22,7 @@ class Evaluation:
     codepoints: list[int]
     scores: dict[str, list[GlyphScore]]  # "model" (when a model ran) and "copy"
     renders: dict[str, np.ndarray]  # "source", "truth", "model", "copy": uint8 (N, size, size)
+    model_id: str = "copy"  # the stylizer's id as it ran (with its exemplar digest when it took exemplars)
 
     def summary(self) -> dict:
         return {name: summarize(values) for name, values in self.scores.items()}
@@ -48,7 +49,7 @@ def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], 
         renders["model"] = render_generated(glyphs, target, size)
     scores = {name: [score(c, renders[name][i], renders["truth"][i]) for i, c in enumerate(codepoints)]
               for name in ("model", "copy") if name in renders}
-    return Evaluation(codepoints, scores, renders)
+    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy")
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:

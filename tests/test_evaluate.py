@@ -34,7 +34,7 @@ def test_evaluate_scores_model_and_copy_and_never_shows_the_model_the_held_out(t
     stylizer = TruthStylizer(target, HELD)
     result = evaluate(target, source, HELD, stylizer, size=64, batch_size=8)
     assert set(DRAWN) <= stylizer.bank and not stylizer.bank & set(HELD)
-    assert result.codepoints == HELD
+    assert result.codepoints == HELD and result.model_id == "truth"
     model, copy = result.summary()["model"], result.summary()["copy"]
     assert model["iou_mean"] > 0.9 > copy["iou_mean"]  # traced truth vs a Noto glyph against rectangles
     pages = write_proof(result, tmp_path / "proof.png")

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     summary = result.summary()
     report = {
-        "model": stylizer.model_id if stylizer else "copy",
+        "model": result.model_id,
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
         "trace": options.trace_settings(args).to_dict(), "summary": summary,
