@@ -87,11 +87,23 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
                 pen.curveTo(c1, c2, end)
         pen.closePath()
 
+def em_box_path(frame: EmFrame) -> pathops.Path:
+    box = pathops.Path()
+    pen = box.getPen()
+    left, bottom, right, top = frame.left, frame.bottom, frame.left + frame.side, frame.bottom + frame.side
+    pen.moveTo((left, bottom))
+    for point in ((right, bottom), (right, top), (left, top)):
+        pen.lineTo(point)
+    pen.closePath()
+    return box
+
+
 def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = TraceSettings()) -> None:
     """Trace a square image of the em box into `pen` in the frame's font units.
 
     Contours come out cleaned by skia-pathops: overlaps removed, outer contours
-    counter-clockwise and holes clockwise (the UFO/CFF convention).
+    counter-clockwise and holes clockwise (the UFO/CFF convention), and cut to the em box: the image holds no ink
+    beyond it, so where a curve fitted to ink at the image's edge bulges past it, the bulge is an artifact.
     """
     if image.ndim != 2 or image.shape[0] != image.shape[1]:
         raise ValueError(f"expected a square 2-D image, got shape {image.shape}")
@@ -99,6 +111,10 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     path = pathops.Path()
     trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
     path = pathops.simplify(path, fix_winding=True, clockwise=False)
+    try:
+        path = pathops.op(path, em_box_path(frame), pathops.PathOp.INTERSECTION, fix_winding=True, clockwise=False)
+    except pathops.PathOpsError:  # skia gives up on some noisy paths; fill's checks still flag any ink outside
+        pass
     path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
 
 def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:

@@ -46,6 +46,19 @@ def test_square_comes_back_at_its_font_coordinates_with_the_y_flip():
     assert pen.bounds == pytest.approx((200, 580, 600, 780), abs=1)
 
 
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_ink_at_the_image_edge_stays_inside_the_em_box(turns):
+    rows, cols = np.ogrid[:128, :128]
+    disc = np.clip(20.5 - np.hypot(rows - 64.0, cols - 110.0), 0, 1).astype(np.float32)  # cut by the right edge
+    image = np.rot90(disc, turns).copy()  # right, top, left, bottom edge: potrace's curves bulge past each by ~0.5
+    pen = BoundsPen(None)
+    trace(image, FRAME, pen, TraceSettings(round_coordinates=False))
+    left, bottom, right, top = pen.bounds
+    assert left >= FRAME.left and bottom >= FRAME.bottom and right <= FRAME.left + FRAME.side and top <= FRAME.top
+    edge = (right, top, left, bottom)[turns]
+    assert edge == pytest.approx((FRAME.left + FRAME.side, FRAME.top, FRAME.left, FRAME.bottom)[turns], abs=1)
+
+
 def test_outer_contours_are_counter_clockwise_and_holes_clockwise():
     image = np.zeros((64, 64), dtype=np.uint8)
     image[8:56, 8:56] = 255
