@@ -51,6 +51,14 @@ def test_style_must_be_named_when_there_are_several(tmp_path):
         load_stylizer(tmp_path, device="cpu")
     with pytest.raises(FontcompleteError, match="not in this model"):
         load_stylizer(tmp_path, style="Comic", device="cpu")
+    with pytest.raises(FontcompleteError, match="--style"):
+        load_stylizer(tmp_path, device="cpu", target_name="Comic Regular")
+
+
+def test_a_target_named_like_a_style_picks_it(tmp_path):
+    saved(tmp_path)
+    assert load_stylizer(tmp_path, device="cpu", target_name="Other").style == "Other"
+    assert load_stylizer(tmp_path, style="Zen Maru", device="cpu", target_name="Other").style == "Zen Maru"
 
 
 @pytest.mark.parametrize("damage, message", [

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         raise FontcompleteError(f"none of the {len(holdout)} held-out characters is in both the target and the source")
     with tracer_pool(args.workers) as pool_map, tqdm(total=len(codepoints), unit="glyph", desc="generating",
                                                       file=sys.stderr, disable=args.model == "copy") as bar:
-        stylizer = options.load_stylizer_for(args)
+        stylizer = options.load_stylizer_for(args, target.name)
         result = evaluate(target, source, codepoints, stylizer, size=args.size, batch_size=args.batch_size,
                           trace_settings=options.trace_settings(args), pool_map=pool_map, progress=bar.update)
     out = Path(args.out)

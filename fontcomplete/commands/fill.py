@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     metrics = learn_metrics(ufo)  # fails before any work when the UFO has no Han glyph to learn from
     with tracer_pool(args.workers) as pool_map, tqdm(total=len(plan.to_add), unit="glyph",
                                                       desc="generating", file=sys.stderr) as bar:
-        stylizer = options.load_stylizer_for(args)
+        stylizer = options.load_stylizer_for(args, target.name)
         if stylizer is not None:
             stylizer = stylizer.with_target(source, target, set(target.cmap) - set(generated_codepoints(ufo)))
         model_id = stylizer.model_id if stylizer else "copy"

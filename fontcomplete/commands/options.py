@@ -37,7 +37,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default="copy", metavar="DIR|NAME|copy",
                         help="a model directory, the name of a model shipped in models/, or 'copy' "
                              "(the source outlines scaled into the em box; default)")
-    parser.add_argument("--style", default=None, help="the model's style (category) to use when it has several")
+    parser.add_argument("--style", default=None, help="the model's style (category) to use when it has several "
+                        "(default: the one named like the target, 'Family Style')")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
     parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
     parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
@@ -95,11 +96,13 @@ def resolve_model_dir(spec: str) -> Path:
                             " nor 'copy'")
 
 
-def load_stylizer_for(args: argparse.Namespace):
-    """None for --model copy; else the model, loaded once (this is where torch is first imported)."""
+def load_stylizer_for(args: argparse.Namespace, target_name: str | None = None):
+    """None for --model copy; else the model, loaded once (this is where torch is first imported).
+
+    Without --style, a model with several styles uses the one named like the target (`target_name`)."""
     if args.model == "copy":
         return None
     model_dir = resolve_model_dir(args.model)
     from fontcomplete.ml.stylizer import load_stylizer
 
-    return load_stylizer(model_dir, style=args.style, device=args.device)
+    return load_stylizer(model_dir, style=args.style, device=args.device, target_name=target_name)

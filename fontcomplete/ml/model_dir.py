@@ -32,8 +32,10 @@ class ModelInfo:
     categories: tuple[str, ...]
     training: dict
 
-    def style_id(self, style: str | None) -> int:
-        """Index of a category by name (or by number); None means the only category."""
+    def style_id(self, style: str | None, target_name: str | None = None) -> int:
+        """Index of a category by name (or by number); None means the only one, or the one named like the target."""
+        if style is None and target_name in self.categories and len(self.categories) > 1:
+            return self.categories.index(target_name)
         if style is None:
             if len(self.categories) != 1:
                 raise FontcompleteError(f"this model has {len(self.categories)} styles; pick one with --style "

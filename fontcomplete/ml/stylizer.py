@@ -80,11 +80,14 @@ class Stylizer:
 
 
 def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",
-                  batch_size: int = 64) -> Stylizer:
-    """Load a model directory once; the returned callable restyles batches of source renders."""
+                  batch_size: int = 64, target_name: str | None = None) -> Stylizer:
+    """Load a model directory once; the returned callable restyles batches of source renders.
+
+    Without `style`, a model with several styles uses the one named like the target font (`target_name`).
+    """
     dev = pick_device(device)
     generator, info = load_model(Path(model_dir), dev)
-    style_id = info.style_id(style)
+    style_id = info.style_id(style, target_name)
     return Stylizer(generator, info, style_id, dev, batch_size, model_id(Path(model_dir), info, style_id))
 
 
