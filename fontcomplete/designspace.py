@@ -227,7 +227,7 @@ class Completer:
     def stylizer(self, master: Master):
         """The model for this master (None in copy mode), seeing the master's own glyphs when it takes exemplars."""
         stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
-        if stylizer is None or not getattr(stylizer, "exemplars", 0):
+        if stylizer is None or not stylizer.exemplars:  # spare drawing and hashing the master
             return stylizer
         target = drawn_font(master)
         return stylizer.with_target(master.source, target, target.cmap)

@@ -28,6 +28,7 @@ class Stylizer(Protocol):
 
     image_size: int
     model_id: str
+    exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 

@@ -88,9 +88,10 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
         pen.closePath()
 
 def em_box_path(frame: EmFrame) -> pathops.Path:
+    """The em box as a counter-clockwise square path (what traced outlines are cut to)."""
     box = pathops.Path()
     pen = box.getPen()
-    left, bottom, right, top = frame.left, frame.bottom, frame.left + frame.side, frame.bottom + frame.side
+    left, bottom, right, top = frame.left, frame.bottom, frame.left + frame.side, frame.top
     pen.moveTo((left, bottom))
     for point in ((right, bottom), (right, top), (left, top)):
         pen.lineTo(point)

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     wanted = resolve_charsets(options.charsets(args))
     if not wanted:
         raise FontcompleteError("the charset is empty: nothing is wanted")
-    generated_before = set(generated_codepoints(ufo)) if args.replace_generated else set()
+    generated = set(generated_codepoints(ufo))  # read once: the glyphs to replace, and the ones not to learn from
+    generated_before = generated if args.replace_generated else set()
     present_cmap = {cp: name for cp, name in target.cmap.items() if cp not in generated_before}
     plan = missing(wanted, present_cmap, source.cmap)
     print(f"wanted {len(plan.wanted)}, already present {len(plan.present)}, "
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                                                       desc="generating", file=sys.stderr) as bar:
         stylizer = options.load_stylizer_for(args, target.name)
         if stylizer is not None:
-            stylizer = stylizer.with_target(source, target, set(target.cmap) - set(generated_codepoints(ufo)))
+            stylizer = stylizer.with_target(source, target, set(target.cmap) - generated)
         model_id = stylizer.model_id if stylizer else "copy"
         if stylizer is None:
             glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))
