@@ -42,6 +42,16 @@ def frozen_batchnorm_stats(module: nn.Module):
             m.momentum = momentum
 
 
+def native_bf16(device: torch.device) -> bool:
+    """Whether bf16 autocast speeds up `device`: CUDA, or a CPU whose oneDNN has bf16 kernels (AVX512-BF16, AMX)."""
+    if device.type == "cuda":
+        return True
+    try:
+        return device.type == "cpu" and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def unwrap(module: nn.Module) -> nn.Module:
     return module.module if hasattr(module, "module") else module
 
@@ -59,7 +69,7 @@ class Trainer:
         betas = (config.beta1, config.beta2)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
-        self.autocast = dict(device_type=device.type, dtype=torch.bfloat16, enabled=config.amp and device.type == "cuda")
+        self.autocast = dict(device_type=device.type, dtype=torch.bfloat16, enabled=config.amp and native_bf16(device))
         self.g, self.d = self.generator, self.discriminator  # replaced by DDP wrappers under torchrun
 
     def wrap_ddp(self) -> None:
