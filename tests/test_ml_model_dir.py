@@ -127,3 +127,19 @@ def test_model_files_get_the_mode_of_plain_files(tmp_path):
     os.umask(mask)
     for name in ("model.safetensors", "config.json"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_export_keeps_only_the_named_style_with_its_exact_output(tmp_path):
+    from fontcomplete.cli import main
+
+    generator = saved(tmp_path / "run", categories=("Base A", "Base B", "Zen Maru"))
+    (tmp_path / "dest").mkdir()
+    (tmp_path / "dest" / "README.md").write_text("card")  # a folder holding only the model card is fine
+    assert main(["export", str(tmp_path / "run"), str(tmp_path / "dest"), "--style", "Zen Maru"]) == 0
+    loaded, info = load_model(tmp_path / "dest")
+    assert info.categories == ("Zen Maru",) and loaded.num_styles == 1
+    assert (tmp_path / "dest" / "README.md").read_text() == "card"
+    x = torch.rand(2, 1, 128, 128)
+    with torch.no_grad():
+        assert torch.equal(generator.eval()(x, torch.tensor([2, 2]))[0], loaded(x, torch.tensor([0, 0]))[0])
+    assert main(["export", str(tmp_path / "run"), str(tmp_path / "other"), "--style", "Nope"]) == 2

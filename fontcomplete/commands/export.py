@@ -12,13 +12,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--last", action="store_true",
                         help="export the last checkpoint instead of best/ (the best held-out ink IoU)")
     parser.add_argument("--half", action="store_true", help="store the weights as float16 (half the size)")
+    parser.add_argument("--style", action="append", metavar="NAME",
+                        help="keep only this style (repeatable); e.g. the target of a run fine-tuned from a base")
 
 
 def run(args: argparse.Namespace) -> int:
     from fontcomplete.ml.model_dir import CONFIG, WEIGHTS, export_model
 
     source = args.run_dir if args.last or not (args.run_dir / "best" / CONFIG).is_file() else args.run_dir / "best"
-    info = export_model(source, args.dest, half=args.half)
+    info = export_model(source, args.dest, half=args.half, styles=args.style)
     size = (args.dest / WEIGHTS).stat().st_size
     print(f"exported {source} ({info.image_size} px, styles: {', '.join(info.categories)}) to {args.dest}: "
           f"{size / 2**20:.1f} MiB of {'float16' if args.half else 'float32'} weights")

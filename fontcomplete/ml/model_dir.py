@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -20,6 +21,7 @@ FORMAT = "fontcomplete-model"
 FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
+CARD = "README.md"  # the model card
 FRAME = "em-box"  # DESIGN §2: x 0..UPM, y typo descender..ascender, row 0 = top; source and output alike
 
 
@@ -147,11 +149,16 @@ def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Gen
     return generator.to(device).eval(), info
 
 
-def export_model(source: Path, dest: Path, half: bool = False) -> ModelInfo:
-    """Copy a model directory's generator and config (nothing else of a run) to `dest`, optionally as float16."""
+def export_model(source: Path, dest: Path, half: bool = False, styles: list[str] | None = None) -> ModelInfo:
+    """Copy a model directory's generator and config (nothing else of a run) to `dest`, optionally as float16 and
+    with only the named styles. `dest` may be new, empty, a model directory, or hold just a model card."""
     dest = Path(dest)
-    if dest.exists() and any(dest.iterdir()) and not (dest / CONFIG).is_file():
+    if dest.exists() and not (dest / CONFIG).is_file() and {p.name for p in dest.iterdir()} - {CARD}:
         raise FontcompleteError(f"{dest} exists and is not a model directory; choose an empty or new directory")
     generator, info = load_model(source, "cpu")
+    if styles:
+        keep = [info.style_id(name) for name in styles]
+        generator.keep_styles(keep)
+        info = dataclasses.replace(info, categories=tuple(info.categories[i] for i in keep))
     save_model(dest, generator, info, half=half)
     return info

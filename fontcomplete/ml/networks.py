@@ -126,6 +126,14 @@ class Generator(nn.Module):
             h = h + RESIDUAL_GAIN * (x[:, :1] * 2 - 1)
         return h.sigmoid(), encoding
 
+    def keep_styles(self, style_ids: list[int]) -> None:
+        """Keep only these style rows, in this order (a shipped model drops the styles it was pre-trained on)."""
+        old = self.embedding
+        new = nn.Embedding(len(style_ids), old.embedding_dim).to(old.weight.device, old.weight.dtype)
+        with torch.no_grad():
+            new.weight.copy_(old.weight[list(style_ids)])
+        self.embedding = new
+
     def grow_styles(self, num_styles: int) -> None:
         """Add style rows (for fine-tuning on new fonts); new rows start at the mean of the old ones."""
         old = self.embedding
