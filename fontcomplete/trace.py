@@ -87,6 +87,7 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
                 pen.curveTo(c1, c2, end)
         pen.closePath()
 
+
 def em_box_path(frame: EmFrame) -> pathops.Path:
     """The em box as a counter-clockwise square path (what traced outlines are cut to)."""
     box = pathops.Path()
@@ -117,6 +118,7 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     except pathops.PathOpsError:  # skia gives up on some noisy paths; fill's checks still flag any ink outside
         pass
     path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
+
 
 def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:
     """trace() into a picklable list of pen operations (for worker processes)."""

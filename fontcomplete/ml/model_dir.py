@@ -36,7 +36,7 @@ class ModelInfo:
 
     def style_id(self, style: str | None, target_name: str | None = None) -> int:
         """Index of a category by name (or by number); None means the only one, or the one named like the target."""
-        if style is None and target_name in self.categories and len(self.categories) > 1:
+        if style is None and target_name in self.categories:
             return self.categories.index(target_name)
         if style is None:
             if len(self.categories) != 1:

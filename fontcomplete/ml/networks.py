@@ -131,7 +131,7 @@ class Generator(nn.Module):
         old = self.embedding
         new = nn.Embedding(len(style_ids), old.embedding_dim).to(old.weight.device, old.weight.dtype)
         with torch.no_grad():
-            new.weight.copy_(old.weight[list(style_ids)])
+            new.weight.copy_(old.weight[style_ids])
         self.embedding = new
 
     def grow_styles(self, num_styles: int) -> None:
