@@ -94,9 +94,10 @@ def test_resume_after_ctrl_c_continues_exactly(tmp_path, monkeypatch):
     assert_same_run(tmp_path / "straight", tmp_path / "stopped")
 
 
-def test_resume_after_a_crash_restarts_from_the_last_checkpoint_exactly(tmp_path, monkeypatch):
+@pytest.mark.parametrize("ema", [0.0, 0.9])
+def test_resume_after_a_crash_restarts_from_the_last_checkpoint_exactly(tmp_path, monkeypatch, ema):
     train, held = split(synthetic_pairs(24))
-    config = tiny_config(steps=6, checkpoint_steps=2)
+    config = tiny_config(steps=6, checkpoint_steps=2, ema=ema)
     fit(config, tmp_path / "straight", train, held, ["a"], progress=False)
     with monkeypatch.context() as patch:
         interrupt_at(patch, 3, crash)
@@ -106,6 +107,27 @@ def test_resume_after_a_crash_restarts_from_the_last_checkpoint_exactly(tmp_path
     assert not list((tmp_path / "crashed").glob("*.tmp"))  # atomic writes leave no partial files
     fit(config, tmp_path / "crashed", train, held, ["a"], progress=False, resume=True)
     assert_same_run(tmp_path / "straight", tmp_path / "crashed")
+
+
+def test_ema_averages_g_and_is_what_checkpoints_score_and_save(tmp_path):
+    torch.manual_seed(0)
+    trainer = Trainer(tiny_config(ema=0.75), 1, torch.device("cpu"))
+    pairs = synthetic_pairs(8)
+    batch = (torch.from_numpy(pairs.sources[:4]).unsqueeze(1).float() / 255,
+             torch.from_numpy(pairs.targets[:4]).unsqueeze(1).float() / 255, torch.zeros(4, dtype=torch.long))
+    trainer.step(batch, 0, 0.5)
+    first = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
+    trainer.step(batch, 1, 0.5)
+    second, averaged = trainer.generator.state_dict(), trainer.averaged_generator.state_dict()
+    for name, value in averaged.items():
+        if value.is_floating_point():  # the first update copies G, each later one moves 1 - ema of the way to G
+            torch.testing.assert_close(value, 0.75 * first[name] + 0.25 * second[name])
+    train, held = split(synthetic_pairs(16))
+    fit(tiny_config(ema=0.75), tmp_path, train, held, ["a"], progress=False)
+    saved, state = weights(tmp_path), torch.load(tmp_path / STATE, weights_only=True)["trainer"]
+    ema = {k.removeprefix("module."): v for k, v in state["ema"].items()}
+    assert all(torch.equal(value, ema[name]) for name, value in saved.items())
+    assert any(not torch.equal(value, state["generator"][name]) for name, value in saved.items())
 
 
 def test_out_dir_with_a_run_needs_resume_and_resume_checks_the_config(tmp_path):

@@ -81,6 +81,8 @@ class TrainConfig:
     steps: Optional[int] = option(None, "stop after this many steps")
     epochs: Optional[float] = option(None, "stop after this many passes over the training pairs")
     max_minutes: Optional[float] = option(None, "stop after this many minutes of training (the LR schedule follows time)")
+    ema: float = option(0.0, "decay of an exponential moving average of G's weights (and BatchNorm statistics) that "
+                             "checkpoints score and save; 0 saves the raw weights")
     d_every: int = option(1, "step D (and add G's adversarial terms) every N steps; other steps are pixel-only")
     adv_start: float = option(0.0, "fraction of the run before D and the adversarial terms start")
     checkpoint_minutes: float = option(5.0, "write a checkpoint every N minutes")
@@ -101,6 +103,8 @@ class TrainConfig:
             raise ValueError(f"image_size must be 128, 256, 384 or 512, not {self.image_size}")
         if self.batch_size < 1 or self.d_every < 1 or self.log_every < 1:
             raise ValueError("batch_size, d_every and log_every must be at least 1")
+        if not 0 <= self.ema < 1:
+            raise ValueError("ema must lie in [0, 1)")
         if not 0 < self.lr_floor <= self.lr:
             raise ValueError("lr_floor must be positive and at most lr")
 

@@ -196,7 +196,7 @@ class _Loop:
     def checkpoint(self, step: int, elapsed: float, steps_per_epoch: int) -> None:
         if not self.dist.main:
             return
-        generator, config, held = self.trainer.generator, self.config, self.held
+        generator, config, held = self.trainer.averaged_generator, self.config, self.held
         iou = None
         if len(held):
             count = min(max(config.eval_count, config.sample_count), len(held))

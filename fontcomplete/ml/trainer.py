@@ -7,6 +7,7 @@ import math
 
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from fontcomplete.ml.config import TrainConfig
 from fontcomplete.ml.losses import discriminator_loss, generator_loss
@@ -70,7 +71,14 @@ class Trainer:
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
         self.autocast = dict(device_type=device.type, dtype=torch.bfloat16, enabled=config.amp and native_bf16(device))
+        self.ema = AveragedModel(self.generator, multi_avg_fn=get_ema_multi_avg_fn(config.ema), use_buffers=True) \
+            if config.ema else None
         self.g, self.d = self.generator, self.discriminator  # replaced by DDP wrappers under torchrun
+
+    @property
+    def averaged_generator(self) -> nn.Module:
+        """The generator that checkpoints score and save: the moving average when `ema` is set, else G itself."""
+        return self.ema.module if self.ema is not None else self.generator
 
     def wrap_ddp(self) -> None:
         from torch.nn.parallel import DistributedDataParallel as DDP
@@ -129,6 +137,8 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         self.opt_g.step()
+        if self.ema is not None:
+            self.ema.update_parameters(self.generator)
         losses.update(g_terms, g_loss=g_loss.detach())
         return losses
 
@@ -140,6 +150,7 @@ class Trainer:
             "discriminator": self.discriminator.state_dict(),
             "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(),
+            "ema": self.ema.state_dict() if self.ema is not None else {},
             "rng_cpu": torch.get_rng_state(),
             "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
         }
@@ -149,6 +160,8 @@ class Trainer:
         self.discriminator.load_state_dict(state["discriminator"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state["ema"])
         torch.set_rng_state(state["rng_cpu"])
         if state["rng_cuda"] and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(state["rng_cuda"])
