@@ -23,6 +23,7 @@ class CountingStylizer:
 
     image_size = 64
     model_id = "fake@0/regular"
+    trace_threshold = None
 
     def __init__(self):
         self.glyphs = 0
