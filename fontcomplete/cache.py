@@ -154,7 +154,6 @@ def generate_cached(cache: OutlineCache, source: SourceFont, codepoints: Sequenc
                     progress: Callable[[int], None] = lambda n: None) -> dict[int, fill.Outline]:
     """Outlines for the codepoints (copy mode when stylizer is None), from the cache where it has them."""
     generator = stylizer.model_id if stylizer is not None else "copy"
-    trace_settings = trace_settings.resolved(stylizer.trace_threshold if stylizer is not None else None)
     fingerprint = source_fingerprint(source)
     keys = {cp: outline_key(generator, fingerprint, source.cmap[cp], target_frame, trace_settings)
             for cp in codepoints}

@@ -29,7 +29,6 @@ class Stylizer(Protocol):
     image_size: int
     model_id: str
     exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
-    trace_threshold: float | None  # the ink threshold chosen for its output in training (None: no choice made)
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 
@@ -98,7 +97,6 @@ def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: 
                    *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
                    pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
     """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame."""
-    trace_settings = trace_settings.resolved(stylizer.trace_threshold)
     for start in range(0, len(codepoints), batch_size):
         batch = list(codepoints[start:start + batch_size])
         renders = render_many(source, [source.cmap[c] for c in batch], stylizer.image_size)

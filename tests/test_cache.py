@@ -23,7 +23,6 @@ class CountingStylizer:
 
     image_size = 64
     model_id = "fake@0/regular"
-    trace_threshold = None
 
     def __init__(self):
         self.glyphs = 0

@@ -15,7 +15,6 @@ class TruthStylizer:
 
     image_size = 64
     model_id = "truth"
-    trace_threshold = None
 
     def __init__(self, target, codepoints):
         self.target, self.codepoints, self.bank = target, codepoints, None

@@ -7,7 +7,6 @@ from fontcomplete.fill import copy_glyphs, frame_to_frame, stylize_glyphs, trace
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
 from fontcomplete.raster import render, render_outline
-from fontcomplete.trace import TraceSettings
 
 DATA = Path(__file__).parent / "data"
 TARGET_FRAME = EmFrame(0, -246, 2048)
@@ -18,7 +17,6 @@ class IdentityStylizer:
 
     image_size = 128
     model_id = "identity"
-    trace_threshold = None
 
     def __init__(self):
         self.batches = []
@@ -79,23 +77,3 @@ def test_a_model_returning_nan_is_refused():
 
     with pytest.raises(RuntimeError, match="non-finite"):
         list(stylize_glyphs(source, sorted(source.cmap)[1:3], TARGET_FRAME, Broken()))
-
-
-def test_the_model_threshold_applies_unless_the_settings_give_one():
-    source = open_font(DATA / "NotoSansTC-Subset.otf")
-
-    class FaintSquare(IdentityStylizer):  # a square of 0.4 coverage: ink at threshold 0.3, none at 0.5
-        trace_threshold = 0.3
-
-        def __call__(self, sources):
-            out = np.zeros(sources.shape, np.float32)
-            out[:, 32:96, 32:96] = 0.4
-            return out
-
-    def ink(settings):
-        glyph, = stylize_glyphs(source, [ord("永")], TARGET_FRAME, FaintSquare(), trace_settings=settings)
-        return (render_outline(glyph.draw, TARGET_FRAME, 128) > 127).mean()
-
-    assert ink(TraceSettings()) == pytest.approx(0.25, abs=0.01)  # the model's 0.3
-    assert ink(TraceSettings(threshold=0.5)) == 0  # the user's choice wins
-    assert TraceSettings().resolved(None).threshold == 0.5  # a model without one

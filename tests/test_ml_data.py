@@ -7,7 +7,7 @@ from ml_fixtures import synthetic_pairs
 from fontcomplete.charsets import read_charset_file
 from fontcomplete.fonts import open_font
 from fontcomplete.ml.data import (Batches, build_pairs, drop_duplicates_of, interleave_styles, render_cached,
-                                  PairSet, split_holdout, split_validation, write_charset)
+                                  split_holdout, write_charset)
 
 CODES = list(range(0x4E00, 0x4E10))
 
@@ -50,16 +50,6 @@ def test_holdout_from_a_set_or_a_seeded_fraction(tmp_path):
     assert len(a) == 10 and np.array_equal(a, b)
     write_charset(tmp_path / "holdout.txt", held.codepoints)
     assert read_charset_file(tmp_path / "holdout.txt") == {0x4E00, 0x4E05}
-
-
-def test_validation_characters_are_seeded_and_leave_training_with_all_their_styles():
-    pairs = synthetic_pairs(120, styles=2)  # pairs 2i and 2i+1: one character in styles 0 and 1
-    pairs = PairSet(0x4E00 + np.arange(120) // 2, pairs.style_ids, pairs.sources, pairs.targets)
-    train, validation = split_validation(pairs, 5, seed=3)
-    assert len(np.unique(validation.codepoints)) == 5 and len(validation) == 2 * 5
-    assert not set(validation.codepoints.tolist()) & set(train.codepoints.tolist())
-    assert np.array_equal(split_validation(pairs, 5, seed=3)[1].codepoints, validation.codepoints)
-    assert len(split_validation(pairs, 0, seed=3)[1]) == 0
 
 
 def test_duplicate_targets_of_held_out_glyphs_are_not_trained_on():

@@ -10,8 +10,6 @@ from safetensors.torch import load_file
 from ml_fixtures import synthetic_pairs, tiny_config
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.data import PairSet
-from fontcomplete.ml.model_dir import load_model
-from fontcomplete.ml.samples import THRESHOLDS, choose_threshold
 from fontcomplete.ml.train import LOG, STATE, fit
 from fontcomplete.ml.trainer import Trainer, lr_factor
 
@@ -130,24 +128,6 @@ def test_ema_averages_g_and_is_what_checkpoints_score_and_save(tmp_path):
     ema = {k.removeprefix("module."): v for k, v in state["ema"].items()}
     assert all(torch.equal(value, ema[name]) for name, value in saved.items())
     assert any(not torch.equal(value, state["generator"][name]) for name, value in saved.items())
-
-
-def test_validation_pairs_choose_the_threshold_saved_with_the_model(tmp_path):
-    train, held = split(synthetic_pairs(20))
-    fit(tiny_config(), tmp_path, train.select(np.arange(len(train)) >= 4), held, ["a"],
-        validation=train.select(np.arange(len(train)) < 4), progress=False)
-    threshold = json.loads((tmp_path / "config.json").read_text())["trace_threshold"]
-    assert threshold in THRESHOLDS and load_model(tmp_path)[1].trace_threshold == threshold
-    record = [json.loads(line) for line in (tmp_path / LOG).read_text().splitlines()][-2]
-    assert record["event"] == "checkpoint" and record["trace_threshold"] == threshold
-
-
-def test_choose_threshold_maximises_ink_iou_on_faint_output():
-    target = np.zeros((2, 16, 16), np.float32)
-    target[:, 4:12, 4:12] = 1
-    faint = target * 0.42  # under-confident ink: lost at 0.5, all there at 0.4 and below
-    assert choose_threshold(faint, target) == (0.4, 1.0)
-    assert choose_threshold(target, target) == (0.5, 1.0)  # ties go to the highest candidate
 
 
 def test_out_dir_with_a_run_needs_resume_and_resume_checks_the_config(tmp_path):

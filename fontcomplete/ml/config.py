@@ -89,9 +89,6 @@ class TrainConfig:
     checkpoint_steps: Optional[int] = option(None, "also write a checkpoint every N steps")
     eval_count: int = option(200, "held-out glyphs scored (ink IoU) at each checkpoint; best/ keeps the best model")
     sample_count: int = option(16, "held-out glyphs in each sample grid PNG")
-    validation_count: int = option(0, "training characters (seeded) set aside, never trained on, to choose the "
-                                      "ink threshold fill traces this model's output at (at most a tenth of the characters); "
-                                      "0 leaves it at 0.5")
     holdout_fraction: float = option(0.03, "seeded fraction of pairs held out when no --holdout file is given")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
     seed: int = option(0, "seed for weights, data order and augmentation")
@@ -125,8 +122,6 @@ def cpu_preset() -> TrainConfig:
         lr_floor=1e-4,
         d_every=4,
         adv_start=0.3,
-        ema=0.999,
-        validation_count=100,
     )
 
 
@@ -142,8 +137,6 @@ def full_preset() -> TrainConfig:
         d_lr=1e-3,
         lr_floor=2e-4,
         d_every=1,
-        ema=0.999,
-        validation_count=100,
         checkpoint_minutes=10.0,
     )
 

@@ -98,15 +98,6 @@ def split_holdout(pairs: PairSet, holdout: set[int] | None, fraction: float, see
     return pairs.select(~held), pairs.select(held)
 
 
-def split_validation(pairs: PairSet, count: int, seed: int) -> tuple[PairSet, PairSet]:
-    """(train, validation): `count` seeded distinct characters (all their styles, at most a tenth of the
-    characters) set aside from training."""
-    distinct = np.unique(pairs.codepoints)
-    count = min(count, len(distinct) // 10)
-    chosen = np.random.default_rng([seed, 1]).choice(distinct, size=count, replace=False) if count > 0 else []
-    return split_holdout(pairs, {int(c) for c in chosen}, 0.0, seed)
-
-
 def interleave_styles(pairs: PairSet) -> PairSet:
     """Reorder so that styles alternate: the first k pairs (scored and sampled in training) cover every style."""
     rank = np.zeros(len(pairs), np.int64)

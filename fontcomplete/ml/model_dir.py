@@ -33,7 +33,6 @@ class ModelInfo:
     generator: GeneratorConfig
     categories: tuple[str, ...]
     training: dict
-    trace_threshold: float | None = None  # ink threshold for tracing the output, chosen on validation characters
 
     def style_id(self, style: str | None, target_name: str | None = None) -> int:
         """Index of a category by name (or by number); None means the only one, or the one named like the target."""
@@ -91,7 +90,6 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
         "output": "ink coverage 0..1 over the target font's em box (sigmoid of the generator's logits)",
         "generator": to_dict(info.generator),
         "categories": list(info.categories),
-        "trace_threshold": info.trace_threshold,
         "training": info.training,
     }
     atomic_write_text(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
@@ -120,14 +118,11 @@ def read_info(directory: Path) -> ModelInfo:
         size = int(data["image_size"])
         generator = from_dict(GeneratorConfig, data["generator"])
         categories = tuple(str(c) for c in data["categories"])
-        threshold = None if data.get("trace_threshold") is None else float(data["trace_threshold"])
     except (KeyError, TypeError, ValueError) as error:
         raise FontcompleteError(f"{path}: invalid model config ({error})") from None
     if size not in SUPPORTED_SIZES or not categories:
         raise FontcompleteError(f"{path}: invalid image_size {size} or empty categories")
-    if threshold is not None and not 0 < threshold < 1:
-        raise FontcompleteError(f"{path}: trace_threshold {threshold} is not strictly between 0 and 1")
-    return ModelInfo(size, generator, categories, data.get("training", {}), threshold)
+    return ModelInfo(size, generator, categories, data.get("training", {}))
 
 
 def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Generator, ModelInfo]:

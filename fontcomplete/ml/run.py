@@ -11,14 +11,12 @@ import torch
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import TrainConfig
-from fontcomplete.ml.data import (build_pairs, drop_duplicates_of, interleave_styles, split_holdout, split_validation,
-                                  write_charset)
+from fontcomplete.ml.data import build_pairs, drop_duplicates_of, interleave_styles, split_holdout, write_charset
 from fontcomplete.ml.model_dir import load_model
 from fontcomplete.ml.stylizer import pick_device
 from fontcomplete.ml.train import fit, setup_distributed
 
 HOLDOUT = "holdout.txt"
-VALIDATION = "validation.txt"
 
 
 def style_names(targets) -> list[str]:
@@ -76,20 +74,15 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
         held_codes = None
     train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
     train_pairs = drop_duplicates_of(train_pairs, held_pairs)
-    train_pairs, validation = split_validation(train_pairs, config.validation_count, config.seed)
-    train_pairs = drop_duplicates_of(train_pairs, validation)
     held_pairs = interleave_styles(held_pairs)
     if dist.main:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_charset(saved_holdout, np.unique(held_pairs.codepoints))
-        write_charset(out_dir / VALIDATION, np.unique(validation.codepoints))
     prepare_s = time.perf_counter() - started
-    log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out and "
-        f"{len(np.unique(validation.codepoints))} validation characters "
+    log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out characters "
         f"({len(categories)} style{'s' if len(categories) > 1 else ''}), data ready in {prepare_s:.1f} s")
     summary = {"source": source_font.name, "source_fingerprint": source_font.fingerprint,
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
-    return fit(config, out_dir, train_pairs, held_pairs, categories, validation=validation, generator=generator,
-               resume=resume,
+    return fit(config, out_dir, train_pairs, held_pairs, categories, generator=generator, resume=resume,
                device=dist.device, progress=progress, summary=summary, dist=dist)

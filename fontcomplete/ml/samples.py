@@ -38,16 +38,6 @@ def ink_iou(predicted: np.ndarray, target: np.ndarray, threshold: float = 0.5) -
     return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
 
 
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5)  # candidate trace thresholds: at most a few % more ink than at 0.5
-
-
-def choose_threshold(predicted: np.ndarray, target: np.ndarray) -> tuple[float, float]:
-    """(threshold, mean ink IoU) of the candidate threshold that scores best against the true ink (ties: higher)."""
-    scores = [(float(ink_iou(predicted, target, t).mean()), t) for t in THRESHOLDS]
-    iou, threshold = max(scores)
-    return threshold, iou
-
-
 def sample_grid(sources: np.ndarray, generated: np.ndarray, targets: np.ndarray, columns: int = 4) -> Image.Image:
     """Triples (source | generated | target) laid out `columns` per row, black ink on white, 2 px gutters."""
     n, size = len(sources), sources.shape[-1]

@@ -54,11 +54,6 @@ class Stylizer:
                         f"{self.model_id}+exemplars@{bank_digest(bank)}", bank)
 
     @property
-    def trace_threshold(self) -> float | None:
-        """The ink threshold training chose for this model's output (None for models from before that choice)."""
-        return self.info.trace_threshold
-
-    @property
     def style(self) -> str:
         return self.info.categories[self.style_id]
 

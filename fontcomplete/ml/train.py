@@ -22,7 +22,7 @@ from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank
 from fontcomplete.ml.model_dir import ModelInfo, _atomic_write, save_model
-from fontcomplete.ml.samples import choose_threshold, ink_iou, predict, sample_grid, save_grid
+from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
 
 STATE = "train_state.pt"
@@ -82,12 +82,9 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 
 
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
-        validation: PairSet | None = None, generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
+        generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
         summary: dict | None = None, dist: Dist | None = None) -> dict:
-    """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
-
-    `validation` pairs (never trained on) choose the trace threshold saved with each checkpoint.
-    """
+    """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json)."""
     out_dir, dist = Path(out_dir), dist or Dist(0, 1, device)
     device = dist.device
     if config.steps is None and config.epochs is None and config.max_minutes is None:
@@ -95,13 +92,11 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
-    validation = validation if validation is not None else held_pairs.select(np.zeros(len(held_pairs), bool))
-    exemplars, held_inputs, validation_inputs = None, held_pairs.sources, validation.sources
+    exemplars, held_inputs = None, held_pairs.sources
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
         exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
         held_inputs = bank.inputs(held_pairs.sources, held_pairs.style_ids)
-        validation_inputs = bank.inputs(validation.sources, validation.style_ids)
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = 0, 0.0, -1.0
@@ -120,8 +115,8 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     total_steps = _total_steps(config, batches.steps_per_epoch)
     max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
     info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs))
-    ctx = _Loop(config, out_dir, trainer, (held_pairs, held_inputs), (validation, validation_inputs), categories, info,
-                dist, data_signature(train_pairs), best_iou)
+    ctx = _Loop(config, out_dir, trainer, held_pairs, held_inputs, categories, info, dist, data_signature(train_pairs),
+                best_iou)
     bar = _progress_bar(progress and dist.main, total_steps, step)
     start = time.perf_counter() - elapsed_before
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
@@ -184,10 +179,9 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
 class _Loop:
     """Checkpointing and logging for fit (only the main process writes)."""
 
-    def __init__(self, config, out_dir, trainer, held, validation, categories, info, dist, data_sig, best_iou):
-        self.config, self.out_dir, self.trainer = config, out_dir, trainer
-        # (pairs, generator inputs: the sources with their exemplar channels when the model takes them)
-        (self.held, self.held_inputs), (self.validation, self.validation_inputs) = held, validation
+    def __init__(self, config, out_dir, trainer, held, held_inputs, categories, info, dist, data_sig, best_iou):
+        self.config, self.out_dir, self.trainer, self.held = config, out_dir, trainer, held
+        self.held_inputs = held_inputs  # the held-out sources, with their exemplar channels when the model has them
         self.categories, self.info, self.dist, self.data_sig, self.best_iou = categories, info, dist, data_sig, best_iou
         self.last_summary: dict = {}
         self.timing: dict = {}
@@ -203,25 +197,18 @@ class _Loop:
         if not self.dist.main:
             return
         generator, config, held = self.trainer.averaged_generator, self.config, self.held
-        iou = iou_at_threshold = threshold = validation_iou = None
-        if len(self.validation):
-            generated = predict(generator, self.validation_inputs, self.validation.style_ids, self.trainer.device)
-            threshold, validation_iou = choose_threshold(generated, self.validation.targets)
+        iou = None
         if len(held):
             count = min(max(config.eval_count, config.sample_count), len(held))
             generated = predict(generator, self.held_inputs[:count], held.style_ids[:count], self.trainer.device)
             scored = generated[:config.eval_count]
             iou = float(ink_iou(scored, held.targets[:len(scored)]).mean()) if len(scored) else None
-            if threshold is not None and len(scored):
-                iou_at_threshold = float(ink_iou(scored, held.targets[:len(scored)], threshold).mean())
             k = min(config.sample_count, count)
             grid = sample_grid(held.sources[:k], generated[:k], held.targets[:k])
             save_grid(self.out_dir / "samples" / f"step_{step:07d}.png", grid)
         self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
-                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, trace_threshold=threshold,
-                                 validation_iou=validation_iou, config=to_dict(config))
-        model_info = ModelInfo(config.image_size, config.generator, tuple(self.categories), self.last_summary,
-                               threshold)
+                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, config=to_dict(config))
+        model_info = ModelInfo(config.image_size, config.generator, tuple(self.categories), self.last_summary)
         save_model(self.out_dir, generator, model_info)
         if iou is not None and iou > self.best_iou:
             self.best_iou = iou
@@ -230,8 +217,7 @@ class _Loop:
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
         _atomic_write(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
-                      best_iou=self.best_iou, trace_threshold=threshold, validation_iou=validation_iou,
-                      heldout_iou_at_threshold=iou_at_threshold))
+                      best_iou=self.best_iou))
 
 
 def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:
