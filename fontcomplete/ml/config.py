@@ -122,6 +122,7 @@ def cpu_preset() -> TrainConfig:
         lr_floor=1e-4,
         d_every=4,
         adv_start=0.3,
+        ema=0.999,
     )
 
 
@@ -137,6 +138,7 @@ def full_preset() -> TrainConfig:
         d_lr=1e-3,
         lr_floor=2e-4,
         d_every=1,
+        ema=0.999,
         checkpoint_minutes=10.0,
     )
 
