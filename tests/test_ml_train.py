@@ -23,14 +23,18 @@ def weights(path):
     return load_file(str(path / "model.safetensors"))
 
 
+def first_batch(pairs: PairSet, size: int = 4):
+    """(source, target, style ids) of the first `size` pairs, as Trainer.step takes them."""
+    ink = lambda a: torch.from_numpy(a[:size]).unsqueeze(1).float() / 255
+    return ink(pairs.sources), ink(pairs.targets), torch.zeros(size, dtype=torch.long)
+
+
 def test_steps_run_without_nan_and_change_both_networks():
     torch.manual_seed(0)
     trainer = Trainer(tiny_config(), 1, torch.device("cpu"))
     before_g = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
     before_d = {k: v.clone() for k, v in trainer.discriminator.state_dict().items()}
-    pairs = synthetic_pairs(8)
-    batch = (torch.from_numpy(pairs.sources[:4]).unsqueeze(1).float() / 255,
-             torch.from_numpy(pairs.targets[:4]).unsqueeze(1).float() / 255, torch.zeros(4, dtype=torch.long))
+    batch = first_batch(synthetic_pairs(8))
     for step in range(3):
         losses = trainer.step(batch, step, 0.5)
         assert all(torch.isfinite(v).all() for v in losses.values())
@@ -112,9 +116,7 @@ def test_resume_after_a_crash_restarts_from_the_last_checkpoint_exactly(tmp_path
 def test_ema_averages_g_and_is_what_checkpoints_score_and_save(tmp_path):
     torch.manual_seed(0)
     trainer = Trainer(tiny_config(ema=0.75), 1, torch.device("cpu"))
-    pairs = synthetic_pairs(8)
-    batch = (torch.from_numpy(pairs.sources[:4]).unsqueeze(1).float() / 255,
-             torch.from_numpy(pairs.targets[:4]).unsqueeze(1).float() / 255, torch.zeros(4, dtype=torch.long))
+    batch = first_batch(synthetic_pairs(8))
     trainer.step(batch, 0, 0.5)
     first = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
     trainer.step(batch, 1, 0.5)

@@ -128,22 +128,15 @@ class Generator(nn.Module):
 
     def keep_styles(self, style_ids: list[int]) -> None:
         """Keep only these style rows, in this order (a shipped model drops the styles it was pre-trained on)."""
-        old = self.embedding
-        new = nn.Embedding(len(style_ids), old.embedding_dim).to(old.weight.device, old.weight.dtype)
-        with torch.no_grad():
-            new.weight.copy_(old.weight[style_ids])
-        self.embedding = new
+        self.embedding = nn.Embedding.from_pretrained(self.embedding.weight.detach()[style_ids], freeze=False)
 
     def grow_styles(self, num_styles: int) -> None:
         """Add style rows (for fine-tuning on new fonts); new rows start at the mean of the old ones."""
-        old = self.embedding
-        if num_styles <= old.num_embeddings:
+        old = self.embedding.weight.detach()
+        if num_styles <= len(old):
             return
-        new = nn.Embedding(num_styles, old.embedding_dim).to(old.weight.device, old.weight.dtype)
-        with torch.no_grad():
-            new.weight[: old.num_embeddings] = old.weight
-            new.weight[old.num_embeddings:] = old.weight.mean(0)
-        self.embedding = new
+        added = old.mean(0, keepdim=True).expand(num_styles - len(old), -1)
+        self.embedding = nn.Embedding.from_pretrained(torch.cat([old, added]), freeze=False)
 
 
 class Discriminator(nn.Module):
