@@ -170,6 +170,7 @@ class CompleteSettings:
     device: str = "auto"
     cache: str | bool | None = None  # a directory, None (default directory) or False (no cache)
     batch_size: int = 64
+    views: int = 10  # views of each glyph the model's output is averaged over (see fontcomplete.ml.stylizer)
     trace: TraceSettings = TraceSettings()
 
 
@@ -184,11 +185,11 @@ def open_source(spec: str) -> SourceFont:
     return _SOURCES[spec]
 
 
-def load_stylizer(model: str, style: str | None, device: str):
-    """The model's stylizer, loaded once per (model, style, device); None in copy mode."""
+def load_stylizer(model: str, style: str | None, device: str, views: int):
+    """The model's stylizer, loaded once per (model, style, device, views); None in copy mode."""
     if model == "copy":
         return None
-    key = (model, style, device)
+    key = (model, style, device, views)
     if key not in _STYLIZERS:
         from fontcomplete.commands.options import resolve_model_dir
 
@@ -197,7 +198,7 @@ def load_stylizer(model: str, style: str | None, device: str):
             from fontcomplete.ml.stylizer import load_stylizer as load
         except ImportError as error:
             raise FontcompleteError(f"model {model!r} needs torch, which cannot be imported: {error}") from None
-        _STYLIZERS[key] = load(model_dir, style=style, device=device)
+        _STYLIZERS[key] = load(model_dir, style=style, device=device, views=views)
     return _STYLIZERS[key]
 
 
@@ -214,7 +215,7 @@ class Completer:
         for spec in filter(None, (settings.source, *dict(settings.sources).values())):
             open_source(spec)
         for style in {settings.style, *dict(settings.styles).values()}:
-            load_stylizer(settings.model, style, settings.device)
+            load_stylizer(settings.model, style, settings.device, settings.views)
         self.cache = open_cache(settings.cache)
 
     def master(self, ufo, glyphs: Mapping, label: str | None = None, drawable: Mapping | None = None) -> Master:
@@ -226,7 +227,7 @@ class Completer:
 
     def stylizer(self, master: Master):
         """The model for this master (None in copy mode), seeing the master's own glyphs when it takes exemplars."""
-        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device)
+        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device, self.settings.views)
         if stylizer is None or not stylizer.exemplars:  # spare drawing and hashing the master
             return stylizer
         target = drawn_font(master)
@@ -265,7 +266,8 @@ class Completer:
 
     @property
     def model_id(self) -> str:
-        stylizer = load_stylizer(self.settings.model, self.settings.style, self.settings.device)
+        stylizer = load_stylizer(self.settings.model, self.settings.style, self.settings.device,
+                                 self.settings.views)
         return stylizer.model_id if stylizer is not None else "copy"
 
 

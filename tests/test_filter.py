@@ -105,7 +105,7 @@ class FakeStylizer:
 
 def test_model_mode_uses_the_same_path(target, monkeypatch):
     monkeypatch.setattr(fontcomplete.designspace, "load_stylizer",
-                        lambda model, style, device: None if model == "copy" else FakeStylizer())
+                        lambda model, style, device, views: None if model == "copy" else FakeStylizer())
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW
 
@@ -123,7 +123,7 @@ class ExemplarStylizer(FakeStylizer):
 
 
 def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
-    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", lambda model, style, device: ExemplarStylizer())
+    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", lambda model, style, device, views: ExemplarStylizer())
     ufo = ufoLib2.Font.open(target)
     font = ufo2ft.compileOTF(ufo, filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW

@@ -41,6 +41,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the one named like the target, 'Family Style')")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
     parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
+    parser.add_argument("--views", type=int, default=10, help="average the model over this many views of each glyph "
+                        "(shifted 1 px each way, nearest and next-nearest exemplars; 1 = one pass, 10× faster)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
 
 
@@ -105,4 +107,5 @@ def load_stylizer_for(args: argparse.Namespace, target_name: str | None = None):
     model_dir = resolve_model_dir(args.model)
     from fontcomplete.ml.stylizer import load_stylizer
 
-    return load_stylizer(model_dir, style=args.style, device=args.device, target_name=target_name)
+    return load_stylizer(model_dir, style=args.style, device=args.device, target_name=target_name,
+                         views=args.views)

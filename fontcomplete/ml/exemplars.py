@@ -59,16 +59,18 @@ class ExemplarBank:
         self._halves, self._whole = _halves(pooled), _whole(pooled)
 
     def neighbours(self, renders: np.ndarray, style_ids: np.ndarray | None = None, *, in_bank: bool = False,
-                   chunk: int = 1024) -> np.ndarray:
-        """int64 (N, k) bank indices of the same style, nearest first.
+                   sets: int = 1, chunk: int = 1024) -> np.ndarray:
+        """int64 (N, k*sets) bank indices of the same style, nearest first: column j + k*s is exemplar j of set s.
 
-        in_bank=True means the renders are the bank itself (training): a character never has itself, nor a
+        Set s holds the (s+1)-th nearest by each half where k is a multiple of 4, so every set keeps the halves'
+        order. in_bank=True means the renders are the bank itself (training): a character never has itself, nor a
         character with an identical source drawing, as an exemplar.
         """
         styles = np.zeros(len(renders), np.int64) if style_ids is None else np.asarray(style_ids, np.int64)
         bank_styles = torch.from_numpy(self.style_ids)
-        out = np.empty((len(renders), self.k), np.int64)
-        per_half = -(-self.k // len(HALVES))
+        count = self.k * sets
+        out = np.empty((len(renders), count), np.int64)
+        per_half = -(-count // len(HALVES))
         for start in range(0, len(renders), chunk):
             pooled = _pooled(renders[start:start + chunk])
             similarity = _halves(pooled) @ self._halves.transpose(1, 2)  # (4, n, bank)
@@ -78,7 +80,7 @@ class ExemplarBank:
             similarity[:, excluded] = -3.0
             nearest = similarity.topk(per_half, dim=2).indices  # (4, n, per_half)
             order = nearest.permute(1, 2, 0).reshape(len(pooled), -1)  # left, right, top, bottom, left 2nd, ...
-            out[start:start + len(pooled)] = order[:, :self.k].numpy()
+            out[start:start + len(pooled)] = order[:, :count].numpy()
         return out
 
     def inputs(self, renders: np.ndarray, style_ids: np.ndarray | None = None) -> np.ndarray:

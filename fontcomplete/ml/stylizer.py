@@ -7,11 +7,28 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.data import default_cache_dir
 from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, target_bank
 from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
+
+SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) px of the views a glyph is generated from
+MAX_VIEWS = 2 * len(SHIFTS)
+DEFAULT_VIEWS = MAX_VIEWS
+
+
+def view_list(count: int, exemplar_sets: int) -> list[tuple[int, int, int]]:
+    """The first `count` (exemplar set, dy, dx) views: each shift with the nearest, then the next-nearest set."""
+    if not 1 <= count <= MAX_VIEWS:
+        raise FontcompleteError(f"views must be 1 to {MAX_VIEWS}, not {count}")
+    return [(s, dy, dx) for dy, dx in SHIFTS for s in range(exemplar_sets)][:count]
+
+
+def shifted(x: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
+    """(…, H, W) moved dy px down and dx px right; background (0) fills what comes in."""
+    return F.pad(x, (dx, -dx, dy, -dy)) if dy or dx else x
 
 
 def pick_device(device: str = "auto") -> torch.device:
@@ -26,15 +43,27 @@ def pick_device(device: str = "auto") -> torch.device:
 
 
 class Stylizer:
-    """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1."""
+    """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1.
+
+    Each glyph's ink is the mean of the generator over `views` views of its input: shifted 1 px each way
+    (shifted back after), and with the next-nearest exemplars as well as the nearest when the model takes them.
+    A model without exemplars has at most 5 views.
+    """
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
-                 batch_size: int, model_id: str = "model", bank: ExemplarBank | None = None):
-        self.generator, self.info, self.style_id, self.model_id = generator, info, style_id, model_id
+                 batch_size: int, model_id: str = "model", bank: ExemplarBank | None = None,
+                 views: int = DEFAULT_VIEWS):
+        self.generator, self.info, self.style_id, self.base_id = generator, info, style_id, model_id
         self.device, self.batch_size = device, max(int(batch_size), 1)
         self.image_size = info.image_size
         self.half = device.type == "cuda"
         self.bank = bank
+        self.views = view_list(views, 2 if info.generator.exemplars else 1)
+
+    @property
+    def model_id(self) -> str:
+        """Provenance of the glyphs it generates: model, style, exemplar bank, and views when more than one."""
+        return self.base_id if len(self.views) == 1 else f"{self.base_id}+views{len(self.views)}"
 
     @property
     def exemplars(self) -> int:
@@ -51,7 +80,7 @@ class Stylizer:
             return self
         bank = target_bank(source, target, codepoints, self.image_size, self.exemplars, default_cache_dir())
         return Stylizer(self.generator, self.info, self.style_id, self.device, self.batch_size,
-                        f"{self.model_id}+exemplars@{bank_digest(bank)}", bank)
+                        f"{self.base_id}+exemplars@{bank_digest(bank)}", bank, len(self.views))
 
     @property
     def style(self) -> str:
@@ -69,18 +98,29 @@ class Stylizer:
         out = np.empty(images.shape, np.float32)
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
-            chunk = self.bank.inputs(chunk) if self.bank is not None else chunk[:, None]
-            chunk = torch.from_numpy(chunk).to(self.device)
-            x = chunk.float().div_(255)
+            inputs = [torch.from_numpy(x).to(self.device).float().div_(255) for x in self._inputs(chunk)]
             styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
-                ink, _ = self.generator(x, styles)
-            out[start:start + len(chunk)] = ink[:, 0].float().clamp_(0, 1).cpu().numpy()
+            total = torch.zeros((len(chunk), 1, *chunk.shape[1:]), device=self.device)
+            for exemplar_set, dy, dx in self.views:
+                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
+                    ink, _ = self.generator(shifted(inputs[exemplar_set], dy, dx), styles)
+                total += shifted(ink.float(), -dy, -dx)
+            out[start:start + len(chunk)] = total[:, 0].div_(len(self.views)).clamp_(0, 1).cpu().numpy()
         return out
+
+    def _inputs(self, chunk: np.ndarray) -> list[np.ndarray]:
+        """uint8 (N, C, S, S) generator inputs for each exemplar set the views use (one: the source alone)."""
+        if self.bank is None:
+            return [chunk[:, None]]
+        sets = max(s for s, _, _ in self.views) + 1
+        k = self.bank.k
+        nearest = self.bank.neighbours(chunk, sets=sets)
+        return [np.concatenate([chunk[:, None], self.bank.channels(nearest[:, k * s:k * (s + 1)])], 1)
+                for s in range(sets)]
 
 
 def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",
-                  batch_size: int = 64, target_name: str | None = None) -> Stylizer:
+                  batch_size: int = 64, target_name: str | None = None, views: int = DEFAULT_VIEWS) -> Stylizer:
     """Load a model directory once; the returned callable restyles batches of source renders.
 
     Without `style`, a model with several styles uses the one named like the target font (`target_name`).
@@ -88,7 +128,7 @@ def load_stylizer(model_dir: str | Path, style: str | None = None, device: str =
     dev = pick_device(device)
     generator, info = load_model(Path(model_dir), dev)
     style_id = info.style_id(style, target_name)
-    return Stylizer(generator, info, style_id, dev, batch_size, model_id(Path(model_dir), info, style_id))
+    return Stylizer(generator, info, style_id, dev, batch_size, model_id(Path(model_dir), info, style_id), views=views)
 
 
 def model_id(model_dir: Path, info: ModelInfo, style_id: int) -> str:
