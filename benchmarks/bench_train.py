@@ -26,7 +26,7 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
     from fontcomplete.ml.config import PRESETS
     from fontcomplete.ml.data import Batches, PairSet
     from fontcomplete.ml.exemplars import ExemplarBank
-    from fontcomplete.ml.stylizer import Stylizer
+    from fontcomplete.ml.stylizer import MAX_VIEWS, Stylizer
     from fontcomplete.ml.model_dir import ModelInfo
     from fontcomplete.ml.trainer import Trainer
 
@@ -61,27 +61,35 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
         data_s += t1 - t0
         net_s += time.perf_counter() - t1
     train_rate = steps * config.batch_size / (time.perf_counter() - start)
-    stylizer = Stylizer(trainer.generator.eval(), ModelInfo(size, config.generator, ("bench",), {}), 0, device, 64,
-                        bank=bank)  # inference includes the exemplar look-up
-    stylizer(images[:64])
-    sync()
-    start = time.perf_counter()
-    count = 0
-    while time.perf_counter() - start < 10 or count < 64:
-        stylizer(images[:64])
-        count += 64
-    sync()
-    infer_rate = count / (time.perf_counter() - start)
+    info = ModelInfo(size, config.generator, ("bench",), {})
+    infer_rates = {}
+    for views in (1, MAX_VIEWS):  # inference includes the exemplar look-up
+        stylizer = Stylizer(trainer.generator.eval(), info, 0, device, 64, bank=bank, views=views)
+        infer_rates[views] = glyphs_per_second(stylizer, images[:64], sync)
     return {
         "preset": preset, "device": device_name, "threads": torch.get_num_threads(), "image_size": size,
         "batch_size": config.batch_size, "d_every": config.d_every,
         "generator_params_m": round(sum(p.numel() for p in trainer.generator.parameters()) / 1e6, 2),
         "discriminator_params_m": round(sum(p.numel() for p in trainer.discriminator.parameters()) / 1e6, 2),
-        "train_img_per_s": round(train_rate, 2), "infer_img_per_s": round(infer_rate, 1),
+        "train_img_per_s": round(train_rate, 2), "infer_img_per_s": round(infer_rates[1], 1),
+        f"infer_img_per_s_{MAX_VIEWS}_views": round(infer_rates[MAX_VIEWS], 1),
         "data_share": round(data_s / (data_s + net_s), 5), "steps": steps,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_cuda_mb": round(torch.cuda.max_memory_allocated() / 2**20, 1) if device.type == "cuda" else None,
     }
+
+
+def glyphs_per_second(stylizer, images, sync) -> float:
+    """Generated glyphs per second over at least 10 s, after one warm-up batch."""
+    stylizer(images)
+    sync()
+    start = time.perf_counter()
+    count = 0
+    while time.perf_counter() - start < 10 or count < len(images):
+        stylizer(images)
+        count += len(images)
+    sync()
+    return count / (time.perf_counter() - start)
 
 
 def main() -> None:

@@ -57,6 +57,15 @@ def test_fit_writes_a_model_dir_log_samples_and_state(tmp_path):
     assert records[-1]["event"] == "done" and 0 <= records[-1]["data_share"] < 1
 
 
+
+def test_log_lines_hold_each_term_averaged_over_the_steps_since_the_last_line(tmp_path):
+    train, held = split(synthetic_pairs(16))
+    fit(tiny_config(d_every=2, log_every=2, steps=6), tmp_path, train, held, ["Fixture"], progress=False)
+    lines = [r for r in map(json.loads, (tmp_path / LOG).read_text().splitlines()) if "l1" in r]
+    assert [r["step"] for r in lines] == [2, 4, 6]
+    # each window's last step (1, 3, 5) has no D step: its terms come from the window's D step
+    assert all(r["d_loss"] > 0 and "d_binary" in r and "cheat" in r for r in lines)
+
 def interrupt_at(monkeypatch, at_step: int, how):
     """Make Trainer.step do `how()` when it reaches `at_step` (a simulated Ctrl-C or crash)."""
     original = Trainer.step

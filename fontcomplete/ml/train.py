@@ -123,6 +123,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
     data_s = net_s = 0.0
     window_start, window_step = time.perf_counter(), step
+    sums, counts = {}, {}  # each loss term summed over the log window (on the device: no sync per step)
     with _DeferredInterrupt() as interrupt:
         while True:
             elapsed, stop = _agreed(time.perf_counter() - start, interrupt.requested, dist)
@@ -144,9 +145,13 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
             data_s += t1 - t0
             net_s += time.perf_counter() - t1
             step += 1
+            for name, value in losses.items():
+                sums[name] = sums.get(name, 0.0) + value.detach()
+                counts[name] = counts.get(name, 0) + 1
             if step % config.log_every == 0 or step == total_steps:
                 now = time.perf_counter()
-                values = {k: float(v) for k, v in losses.items()}
+                values = {k: float(v) / counts[k] for k, v in sums.items()}  # means over the steps that had the term
+                sums, counts = {}, {}
                 if not all(math.isfinite(v) for v in values.values()):
                     raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
                                             "resume from the last checkpoint with a lower --lr")
@@ -157,7 +162,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
                               **{k: round(v, 5) for k, v in values.items()})
                 ctx.log(record)
                 if bar is not None:
-                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values.get('d_loss', float('nan')):.3g}",
+                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values['d_loss']:.3g}" if "d_loss" in values else "off",
                                     img_s=f"{rate:.1f}", refresh=False)
             if bar is not None:
                 bar.update(1)
