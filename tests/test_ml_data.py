@@ -90,28 +90,3 @@ def test_held_out_pairs_interleave_styles_so_the_scored_prefix_covers_all():
     assert mixed.style_ids.tolist() == [0, 1, 2, 0, 1, 0, 0]
     assert mixed.codepoints.tolist() == [pairs.codepoints[i] for i in (0, 4, 6, 1, 5, 2, 3)]
     assert np.array_equal(mixed.targets[1], pairs.targets[4])
-
-
-def test_exemplar_sets_draw_each_exemplar_from_its_candidates_seeded_by_step():
-    from fontcomplete.ml.exemplars import ExemplarBank
-
-    pairs = synthetic_pairs(24)
-    bank = ExemplarBank(pairs.sources, pairs.targets, 4)
-    candidates = bank.neighbours(pairs.sources, in_bank=True, sets=3)  # column j + 4*s: exemplar j of set s
-    batches = Batches(pairs, 24, 0, exemplars=(bank, candidates))
-    seen = set()
-    for step in range(3):
-        index = batches.indices(step).numpy()
-        source, _, _ = batches.get(step, torch.device("cpu"))
-        again, _, _ = Batches(pairs, 24, 0, exemplars=(bank, candidates)).get(step, torch.device("cpu"))
-        assert torch.equal(source, again)
-        for row, i in enumerate(index):
-            for j in range(4):
-                drawn = (source[row, 1 + 2 * j] * 255).round().to(torch.uint8).numpy()
-                matches = [s for s in range(3) if np.array_equal(drawn, bank.sources[candidates[i, j + 4 * s]])]
-                assert matches, (step, row, j)
-                seen.add(matches[0])
-    assert seen == {0, 1, 2}
-    nearest, _, _ = Batches(pairs, 24, 0, exemplars=(bank, candidates[:, :4])).get(0, torch.device("cpu"))
-    index = batches.indices(0).numpy()
-    assert torch.equal(nearest[:, 1:], torch.from_numpy(bank.channels(candidates[index, :4])).float() / 255)

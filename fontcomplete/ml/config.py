@@ -91,8 +91,6 @@ class TrainConfig:
     sample_count: int = option(16, "held-out glyphs in each sample grid PNG")
     holdout_fraction: float = option(0.03, "seeded fraction of pairs held out when no --holdout file is given")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
-    exemplar_sets: int = option(1, "each training exemplar is drawn at random from this many nearest by its half "
-                                   "(1: always the nearest, as fill uses)")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
                                        "training on this project's AVX512-BF16 CPU)")
@@ -103,8 +101,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.image_size not in (128, 256, 384, 512):
             raise ValueError(f"image_size must be 128, 256, 384 or 512, not {self.image_size}")
-        if min(self.batch_size, self.d_every, self.log_every, self.exemplar_sets) < 1:
-            raise ValueError("batch_size, d_every, log_every and exemplar_sets must be at least 1")
+        if self.batch_size < 1 or self.d_every < 1 or self.log_every < 1:
+            raise ValueError("batch_size, d_every and log_every must be at least 1")
         if not 0 <= self.ema < 1:
             raise ValueError("ema must lie in [0, 1)")
         if not 0 < self.lr_floor <= self.lr:

@@ -128,10 +128,7 @@ class Batches:
 
     def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
                  exemplars: tuple | None = None):
-        """exemplars: (ExemplarBank, int64 (N, k*sets) neighbour indices of each pair) adds 2k input channels.
-
-        With more than one set, each of a pair's k exemplars is drawn at random from its `sets` candidates.
-        """
+        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels."""
         self.exemplars = exemplars
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
@@ -156,23 +153,14 @@ class Batches:
         index = self.indices(step)
         source, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
         if self.exemplars is not None:
-            source = torch.cat([source, self._exemplar_channels(step, index)], 1)
+            bank, neighbours = self.exemplars
+            source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
         if self.jitter:
             source, target = self._shift(step, source, target)
         non_blocking = device.type == "cuda"
         source = source.to(device, non_blocking=non_blocking).float().div_(255)
         target = target.to(device, non_blocking=non_blocking).float().div_(255)
         return source, target, self.style_ids[index].to(device)
-
-    def _exemplar_channels(self, step: int, index: torch.Tensor) -> torch.Tensor:
-        bank, neighbours = self.exemplars
-        rows = neighbours[index.numpy()]
-        sets = rows.shape[1] // bank.k
-        if sets > 1:  # exemplar j of each pair from a random set: column j + k*s
-            generator = torch.Generator().manual_seed(self.seed * 6_151 + step * 37 + self.rank)
-            chosen = torch.randint(0, sets, (len(rows), bank.k), generator=generator).numpy()
-            rows = np.take_along_axis(rows, np.arange(bank.k) + bank.k * chosen, 1)
-        return torch.from_numpy(bank.channels(rows))
 
     def _shift(self, step: int, source: torch.Tensor, target: torch.Tensor):
         """Shift each (B,C,S,S) pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background."""

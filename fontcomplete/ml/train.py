@@ -95,8 +95,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     exemplars, held_inputs = None, held_pairs.sources
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
-        exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True,
-                                           sets=config.exemplar_sets))
+        exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
         held_inputs = bank.inputs(held_pairs.sources, held_pairs.style_ids)
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
