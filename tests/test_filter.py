@@ -104,10 +104,17 @@ class FakeStylizer:
 
 
 def test_model_mode_uses_the_same_path(target, monkeypatch):
-    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer",
-                        lambda model, style, device, views: None if model == "copy" else FakeStylizer())
+    asked = set()
+
+    def load(model, style, device, views):
+        asked.add((model, views))
+        return None if model == "copy" else FakeStylizer()
+
+    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", load)
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
-    assert new_chars(font) == NEW
+    assert new_chars(font) == NEW and asked == {("fake", 10)}
+    ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", views=1, **filter_kwargs(target))])
+    assert asked == {("fake", 10), ("fake", 1)}
 
 
 class ExemplarStylizer(FakeStylizer):

@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+import ufoLib2
 
 from fixtures import make_source_font, make_ufo
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
@@ -63,6 +64,19 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     glyphs = list(stylize_glyphs(source_font, CODES[:3], second_font.frame, stylizer, batch_size=2))
     assert [g.codepoint for g in glyphs] == CODES[:3]
     assert all(isinstance(g.outline, list) for g in glyphs)
+
+    from fontcomplete.cli import main
+    from fontcomplete.merge import PROVENANCE_KEY
+
+    wanted = tmp_path / "wanted.txt"
+    wanted.write_text("".join(chr(c) for c in CODES[20:]), encoding="utf-8")
+    assert main(["fill", str(second), "--source", str(source), "--charset", str(wanted), "--model", str(tuned),
+                 "--style", "Second Regular", "--views", "2", "--workers", "1"]) == 0
+    filled = ufoLib2.Font.open(second)
+    added = [g for g in filled if PROVENANCE_KEY in g.lib]
+    assert len(added) == len(CODES[20:]) and all(g.contours for g in added)
+    assert {g.lib[PROVENANCE_KEY]["model"].split("@")[0] for g in added} == {"tuned"}
+    assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+views2") for g in added)
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):
