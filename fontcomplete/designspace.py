@@ -170,7 +170,7 @@ class CompleteSettings:
     device: str = "auto"
     cache: str | bool | None = None  # a directory, None (default directory) or False (no cache)
     batch_size: int = 64
-    views: int = 10  # views of each glyph the model's output is averaged over (see fontcomplete.ml.stylizer)
+    views: int = 5  # views of each glyph the model's output is averaged over (see fontcomplete.ml.stylizer)
     trace: TraceSettings = TraceSettings()
 
 

@@ -13,7 +13,7 @@ lib-key filter whose module cannot be imported (e.g. fontcomplete missing from t
 
 Options: source, sources (master file name, stem or style name -> source font), charset (name, file or list),
 model ("copy", a model directory or shipped name), style, styles (master -> style), device, cache (directory;
-False for none; default $FONTCOMPLETE_CACHE or ~/.cache/fontcomplete), batch_size, views (1 to 10, default 10).
+False for none; default $FONTCOMPLETE_CACHE or ~/.cache/fontcomplete), batch_size, views (1 to 5, default 5).
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ from fontcomplete.merge import MARK_COLOR, PROVENANCE_KEY, glyph_name_for, learn
 logger = logging.getLogger(__name__)
 LIB_NAMESPACE = "fontcomplete"
 _OPTIONS = {"source": None, "sources": None, "charset": "big5-1", "model": "copy", "style": None, "styles": None,
-            "device": "auto", "cache": None, "batch_size": 64,
-            "views": 10}
+            "device": "auto", "cache": None, "batch_size": 64, "views": 5}
 
 
 def settings_from_options(options) -> CompleteSettings:

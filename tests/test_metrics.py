@@ -33,3 +33,19 @@ def test_summary_reports_mean_and_weak_tail():
     assert summary["count"] == 10
     assert summary["iou_p10"] < summary["iou_mean"] < 1
     assert summary["l1_p90"] > summary["l1_mean"]
+
+
+def test_pieces_counts_broken_strokes_specks_and_merged_strokes():
+    truth = np.zeros((32, 32), np.uint8)
+    truth[4:28, 8:12] = truth[4:28, 20:24] = 255  # two vertical strokes
+    broken = truth.copy()
+    broken[15:17, 8:12] = 0  # the left stroke cut in two
+    speck = truth.copy()
+    speck[1, 30] = 255
+    diagonal = truth.copy()
+    diagonal[0, 0] = diagonal[1, 1] = 255  # touching at a corner: one piece (8-connected)
+    merged = truth.copy()
+    merged[14:16, 12:20] = 255  # a bar joins the strokes
+    assert [score(0, image, truth).pieces for image in (truth, broken, speck, diagonal, merged)] == [0, 1, 1, 1, -1]
+    summary = summarize([score(0, image, truth) for image in (truth, broken, speck, merged)])
+    assert summary["pieces_more"] == 0.5 and summary["pieces_fewer"] == 0.25

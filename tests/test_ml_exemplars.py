@@ -97,7 +97,7 @@ def test_exemplar_model_trains_and_fills_from_the_targets_own_glyphs(tmp_path, m
     source_font, target_font = open_font(source), open_font(target)
     bound = stylizer.with_target(source_font, target_font, CODES[:10])
     assert bound.model_id.startswith(stylizer.base_id + "+exemplars@")
-    assert bound.model_id.endswith("+views10") and stylizer.model_id.endswith("+views10")
+    assert bound.model_id.endswith("+views5") and stylizer.model_id.endswith("+views5")
     assert len(bound.bank.sources) == 10
     other = stylizer.with_target(source_font, target_font, CODES[:12])
     assert other.model_id != bound.model_id

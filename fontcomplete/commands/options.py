@@ -41,8 +41,9 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the one named like the target, 'Family Style')")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
     parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
-    parser.add_argument("--views", type=int, default=10, choices=range(1, 11), metavar="1-10", help="average the model over this many views of each glyph "
-                        "(shifted 1 px each way, nearest and next-nearest exemplars; 1 = one pass, 10× faster)")
+    parser.add_argument("--views", type=int, default=5, choices=range(1, 6), metavar="1-5",
+                        help="average the model over this many views of each glyph (as it is, then shifted 1 px down, "
+                        "up, right, left; default 5; 1 = one pass, 5× faster)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
 
 

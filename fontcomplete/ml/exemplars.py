@@ -59,16 +59,15 @@ class ExemplarBank:
         self._halves, self._whole = _halves(pooled), _whole(pooled)
 
     def neighbours(self, renders: np.ndarray, style_ids: np.ndarray | None = None, *, in_bank: bool = False,
-                   sets: int = 1, chunk: int = 1024) -> np.ndarray:
-        """int64 (N, k*sets) bank indices of the same style, nearest first: column j + k*s is exemplar j of set s.
+                   chunk: int = 1024) -> np.ndarray:
+        """int64 (N, k) bank indices of the same style: the nearest by the left, right, top, bottom half in turn.
 
-        Set s holds the (s+1)-th nearest by each half where k is a multiple of 4, so every set keeps the halves'
-        order. in_bank=True means the renders are the bank itself (training): a character never has itself, nor a
+        in_bank=True means the renders are the bank itself (training): a character never has itself, nor a
         character with an identical source drawing, as an exemplar.
         """
         styles = np.zeros(len(renders), np.int64) if style_ids is None else np.asarray(style_ids, np.int64)
         bank_styles = torch.from_numpy(self.style_ids)
-        count = self.k * sets
+        count = self.k
         out = np.empty((len(renders), count), np.int64)
         per_half = -(-count // len(HALVES))
         for start in range(0, len(renders), chunk):

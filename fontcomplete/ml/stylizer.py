@@ -15,15 +15,14 @@ from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, target_bank
 from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
 
 SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) px of the views a glyph is generated from
-MAX_VIEWS = 2 * len(SHIFTS)
-DEFAULT_VIEWS = MAX_VIEWS
+MAX_VIEWS = DEFAULT_VIEWS = len(SHIFTS)
 
 
-def view_list(count: int, exemplar_sets: int) -> list[tuple[int, int, int]]:
-    """The first `count` (exemplar set, dy, dx) views: each shift with the nearest, then the next-nearest set."""
+def view_list(count: int) -> tuple[tuple[int, int], ...]:
+    """The (dy, dx) shifts of the first `count` views: unshifted, then 1 px down, up, right, left."""
     if not 1 <= count <= MAX_VIEWS:
         raise FontcompleteError(f"views must be 1 to {MAX_VIEWS}, not {count}")
-    return [(s, dy, dx) for dy, dx in SHIFTS for s in range(exemplar_sets)][:count]
+    return SHIFTS[:count]
 
 
 def shifted(x: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
@@ -45,9 +44,8 @@ def pick_device(device: str = "auto") -> torch.device:
 class Stylizer:
     """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1.
 
-    Each glyph's ink is the mean of the generator over `views` views of its input: shifted 1 px each way
-    (shifted back after), and with the next-nearest exemplars as well as the nearest when the model takes them.
-    A model without exemplars has at most 5 views.
+    Each glyph's ink is the mean of the generator over `views` views of its input: as it is and shifted 1 px
+    each way (each output shifted back before the mean).
     """
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
@@ -58,7 +56,7 @@ class Stylizer:
         self.image_size = info.image_size
         self.half = device.type == "cuda"
         self.bank = bank
-        self.views = view_list(views, 2 if info.generator.exemplars else 1)
+        self.views = view_list(views)
 
     @property
     def model_id(self) -> str:
@@ -98,25 +96,19 @@ class Stylizer:
         out = np.empty(images.shape, np.float32)
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
-            inputs = [torch.from_numpy(x).to(self.device).float().div_(255) for x in self._inputs(chunk)]
+            inputs = torch.from_numpy(self._inputs(chunk)).to(self.device).float().div_(255)
             styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
             total = torch.zeros((len(chunk), 1, *chunk.shape[1:]), device=self.device)
-            for exemplar_set, dy, dx in self.views:
+            for dy, dx in self.views:
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
-                    ink, _ = self.generator(shifted(inputs[exemplar_set], dy, dx), styles)
+                    ink, _ = self.generator(shifted(inputs, dy, dx), styles)
                 total += shifted(ink.float(), -dy, -dx)
             out[start:start + len(chunk)] = total[:, 0].div_(len(self.views)).clamp_(0, 1).cpu().numpy()
         return out
 
-    def _inputs(self, chunk: np.ndarray) -> list[np.ndarray]:
-        """uint8 (N, C, S, S) generator inputs for each exemplar set the views use (one: the source alone)."""
-        if self.bank is None:
-            return [chunk[:, None]]
-        sets = max(s for s, _, _ in self.views) + 1
-        k = self.bank.k
-        nearest = self.bank.neighbours(chunk, sets=sets)
-        return [np.concatenate([chunk[:, None], self.bank.channels(nearest[:, k * s:k * (s + 1)])], 1)
-                for s in range(sets)]
+    def _inputs(self, chunk: np.ndarray) -> np.ndarray:
+        """uint8 (N, C, S, S) generator inputs: the source render, then its exemplars' channels if the model takes them."""
+        return chunk[:, None] if self.bank is None else self.bank.inputs(chunk)
 
 
 def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",
