@@ -53,8 +53,8 @@ class LossConfig:
 
     l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
     gaps: float = option(0.0, "G: extra L1 on the target's narrow background (a gap between strokes that a closing "
-                               "of its ink by a gap_size line fills), averaged over all pixels like l1")
-    gap_size: int = option(5, "length in px of the horizontal and vertical lines whose closing finds narrow gaps")
+                               "of its ink by a gap_size square fills), averaged over all pixels like l1")
+    gap_size: int = option(5, "side in px of the square whose closing of the target's ink finds narrow gaps")
     dice: float = option(0.0, "G: soft Dice loss (1 - 2|fake·target| / (|fake| + |target|)) per glyph, averaged")
     const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
     cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")

@@ -42,14 +42,12 @@ def soft_dice(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 
 def narrow_gaps(target: torch.Tensor, size: int) -> torch.Tensor:
-    """1 where the target is background with ink on both sides within `size` px, across or along (a closing of its
-    ink by a 1×size or size×1 line fills it): gaps between strokes, not the open inner corner of a join (a square
-    closing fills those too, and weighting them notched the joins). target: (B, 1, H, W) ink 0..1."""
+    """1 where the target is background but a closing of its ink by a size×size square is ink (gaps between
+    strokes narrower than about size px, and inner corners); 0 elsewhere. target: (B, 1, H, W) ink 0..1."""
     ink = (target > 0.5).float()
-    closed = torch.zeros_like(ink)
-    for kernel, pad in (((1, size), (0, size // 2)), ((size, 1), (size // 2, 0))):
-        dilated = F.max_pool2d(ink, kernel, 1, pad)
-        closed = torch.maximum(closed, -F.max_pool2d(-dilated, kernel, 1, pad))
+    pad = size // 2
+    dilated = F.max_pool2d(ink, size, 1, pad)
+    closed = -F.max_pool2d(-dilated, size, 1, pad)
     return closed * (1 - ink)
 
 
