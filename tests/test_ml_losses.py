@@ -1,9 +1,8 @@
 import torch
-import pytest
 
 from ml_fixtures import tiny_config  # noqa: F401
 from fontcomplete.ml.config import LossConfig
-from fontcomplete.ml.losses import discriminator_loss, generator_loss, narrow_gaps, nt_xent, soft_dice
+from fontcomplete.ml.losses import discriminator_loss, generator_loss, nt_xent, soft_dice
 
 
 def test_discriminator_loss_rewards_a_correct_discriminator():
@@ -55,26 +54,3 @@ def test_soft_dice_is_zero_for_a_match_and_one_for_disjoint_ink():
     half = ink.clone()
     half[..., 2:5, 2:4] = 0  # one third of the ink kept: dice = 2·3 / (3 + 9) = 0.5
     assert abs(float(soft_dice(half, ink)) - 0.5) < 1e-6
-
-
-def test_narrow_gaps_marks_background_between_close_strokes_only():
-    target = torch.zeros(1, 1, 32, 32)
-    target[..., 4:28, 4:8] = target[..., 4:28, 10:14] = 1  # 2 px apart
-    target[..., 4:28, 24:28] = 1  # 10 px from its neighbour
-    gaps = narrow_gaps(target, 5)[0, 0]
-    assert gaps[6:26, 8:10].eq(1).all()  # the narrow gap, away from its open ends
-    assert gaps[:, 15:23].sum() == 0 and gaps[target[0, 0] > 0].sum() == 0  # wide background, ink: never
-
-
-def test_gaps_term_weighs_errors_in_narrow_gaps_only():
-    target = torch.zeros(1, 1, 32, 32)
-    target[..., 4:28, 4:8] = target[..., 4:28, 10:14] = 1
-    filled = target.clone()
-    filled[..., 4:28, 8:10] = 1  # the strokes run together
-    blotted = target.clone()
-    blotted[..., 4:28, 18:20] = 1  # as much wrong ink, in open background
-    config = LossConfig(l1=0, cheat=0, category=0, gaps=100)
-    assert generator_loss(config, filled, target)[1]["gaps"] > 0
-    assert generator_loss(config, blotted, target)[1]["gaps"] == 0
-    with pytest.raises(ValueError, match="gap_size"):
-        LossConfig(gap_size=4)

@@ -52,9 +52,6 @@ class LossConfig:
     """Weights of every loss term; a zero weight skips the term's computation entirely."""
 
     l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
-    gaps: float = option(0.0, "G: extra L1 on the target's narrow background (a gap between strokes that a closing "
-                               "of its ink by a gap_size square fills), averaged over all pixels like l1")
-    gap_size: int = option(5, "side in px of the square whose closing of the target's ink finds narrow gaps")
     dice: float = option(0.0, "G: soft Dice loss (1 - 2|fake·target| / (|fake| + |target|)) per glyph, averaged")
     const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
     cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")
@@ -63,10 +60,6 @@ class LossConfig:
     temperature: float = option(0.1, "temperature of the NT-Xent term")
     d_binary: float = option(1.0, "D: real/fake BCE-with-logits weight (lambda_binary)")
     d_category: float = option(1.0, "D: category BCE-with-logits weight (lambda_category)")
-
-    def __post_init__(self) -> None:
-        if self.gap_size < 3 or self.gap_size % 2 == 0:
-            raise ValueError(f"gap_size must be odd and at least 3, not {self.gap_size}")
 
 
 @dataclass(frozen=True)

@@ -41,16 +41,6 @@ def soft_dice(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (1 - 2 * overlap / (fake.sum(1) + target.sum(1)).clamp_min(1.0)).mean()
 
 
-def narrow_gaps(target: torch.Tensor, size: int) -> torch.Tensor:
-    """1 where the target is background but a closing of its ink by a size×size square is ink (gaps between
-    strokes narrower than about size px, and inner corners); 0 elsewhere. target: (B, 1, H, W) ink 0..1."""
-    ink = (target > 0.5).float()
-    pad = size // 2
-    dilated = F.max_pool2d(ink, size, 1, pad)
-    closed = -F.max_pool2d(-dilated, size, 1, pad)
-    return closed * (1 - ink)
-
-
 def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fake_encoding=None,
                    target_encoding=None, fake_binary=None, fake_category=None,
                    style_ids=None) -> tuple[torch.Tensor, dict[str, float]]:
@@ -58,9 +48,6 @@ def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fa
     terms: dict[str, torch.Tensor] = {}
     if config.l1:
         terms["l1"] = config.l1 * F.l1_loss(fake.float(), target.float())
-    if config.gaps:
-        gaps = narrow_gaps(target.float(), config.gap_size)
-        terms["gaps"] = config.gaps * ((fake.float() - target.float()).abs() * gaps).mean()
     if config.dice:
         terms["dice"] = config.dice * soft_dice(fake, target)
     if config.const and fake_encoding is not None:
