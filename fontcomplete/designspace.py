@@ -14,7 +14,7 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
 from fontcomplete.charsets import is_han, resolve_charsets
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import Outline
+from fontcomplete.fill import VIEWS, Outline
 from fontcomplete.fonts import SourceFont, frame_from_metrics, open_font
 from fontcomplete.fit import fit_outline
 from fontcomplete.frame import EmFrame
@@ -170,7 +170,7 @@ class CompleteSettings:
     device: str = "auto"
     cache: str | bool | None = None  # a directory, None (default directory) or False (no cache)
     batch_size: int = 64
-    views: int = 5  # views of each glyph the model's output is averaged over (see fontcomplete.ml.stylizer)
+    views: int = VIEWS  # views of each glyph the model's output is averaged over (see fontcomplete.ml.stylizer)
     trace: TraceSettings = TraceSettings()
 
 

@@ -23,6 +23,9 @@ from fontcomplete.trace import TraceSettings, trace_to_recording
 Outline = list  # a RecordingPen value: [(operator, args), ...] in the target's font units
 
 
+VIEWS = 5  # a model's output is averaged over 1 to VIEWS views of each glyph, VIEWS by default (ml.stylizer)
+
+
 class Stylizer(Protocol):
     """Restyles source renders: uint8 (N, S, S) in the source's frame → float32 ink (N, S', S') in 0..1."""
 

@@ -37,7 +37,7 @@ from fontcomplete.merge import MARK_COLOR, PROVENANCE_KEY, glyph_name_for, learn
 logger = logging.getLogger(__name__)
 LIB_NAMESPACE = "fontcomplete"
 _OPTIONS = {"source": None, "sources": None, "charset": "big5-1", "model": "copy", "style": None, "styles": None,
-            "device": "auto", "cache": None, "batch_size": 64, "views": 5}
+            "device": "auto", "cache": None, "batch_size": 64, "views": CompleteSettings.views}
 
 
 def settings_from_options(options) -> CompleteSettings:

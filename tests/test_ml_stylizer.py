@@ -7,7 +7,8 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import GeneratorConfig
 from fontcomplete.ml.exemplars import ExemplarBank
 from fontcomplete.ml.model_dir import ModelInfo
-from fontcomplete.ml.stylizer import Stylizer, shifted, view_list
+from fontcomplete.fill import VIEWS
+from fontcomplete.ml.stylizer import MAX_VIEWS, Stylizer, shifted, view_list
 
 
 class SourceEcho(torch.nn.Module):
@@ -32,6 +33,7 @@ def stylizer_of(generator, exemplars=0, views=1, bank=None):
 def test_views_are_the_unshifted_input_then_1_px_shifts():
     assert view_list(1) == ((0, 0),)
     assert view_list(5) == ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))
+    assert MAX_VIEWS == VIEWS  # the CLI's, filter's and designspace's default and limit
     for bad in (0, 6):
         with pytest.raises(FontcompleteError, match="views must be 1 to 5"):
             view_list(bad)

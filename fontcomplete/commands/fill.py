@@ -104,7 +104,8 @@ def run_designspace(args: argparse.Namespace) -> int:
     if any(len(pair) != 2 for pair in pairs) or not (args.source or pairs):
         raise FontcompleteError("a designspace needs --source FONT and/or --master-source MASTER=FONT")
     settings = CompleteSettings(source=args.source, sources=tuple(map(tuple, pairs)), charset=tuple(options.charsets(args)),
-                                model=args.model, style=args.style, device=args.device, batch_size=args.batch_size, views=args.views,
+                                model=args.model, style=args.style, device=args.device, batch_size=args.batch_size,
+                                views=args.views,
                                 trace=options.trace_settings(args), cache=False)
     results, completion = fill_designspace(args.target, settings)
     for label, report in results:

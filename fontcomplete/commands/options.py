@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import default_workers
+from fontcomplete.fill import VIEWS, default_workers
 from fontcomplete.fonts import SourceFont, open_font
 from fontcomplete.trace import TraceSettings
 
@@ -41,9 +41,9 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: the one named like the target, 'Family Style')")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
     parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
-    parser.add_argument("--views", type=int, default=5, choices=range(1, 6), metavar="1-5",
+    parser.add_argument("--views", type=int, default=VIEWS, choices=range(1, VIEWS + 1), metavar=f"1-{VIEWS}",
                         help="average the model over this many views of each glyph (as it is, then shifted 1 px down, "
-                        "up, right, left; default 5; 1 = one pass, 5× faster)")
+                        f"up, right, left; default {VIEWS}; 1 = one pass, {VIEWS}× faster)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
 
 

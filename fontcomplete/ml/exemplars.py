@@ -67,9 +67,8 @@ class ExemplarBank:
         """
         styles = np.zeros(len(renders), np.int64) if style_ids is None else np.asarray(style_ids, np.int64)
         bank_styles = torch.from_numpy(self.style_ids)
-        count = self.k
-        out = np.empty((len(renders), count), np.int64)
-        per_half = -(-count // len(HALVES))
+        out = np.empty((len(renders), self.k), np.int64)
+        per_half = -(-self.k // len(HALVES))
         for start in range(0, len(renders), chunk):
             pooled = _pooled(renders[start:start + chunk])
             similarity = _halves(pooled) @ self._halves.transpose(1, 2)  # (4, n, bank)
@@ -79,7 +78,7 @@ class ExemplarBank:
             similarity[:, excluded] = -3.0
             nearest = similarity.topk(per_half, dim=2).indices  # (4, n, per_half)
             order = nearest.permute(1, 2, 0).reshape(len(pooled), -1)  # left, right, top, bottom, left 2nd, ...
-            out[start:start + len(pooled)] = order[:, :count].numpy()
+            out[start:start + len(pooled)] = order[:, :self.k].numpy()
         return out
 
     def inputs(self, renders: np.ndarray, style_ids: np.ndarray | None = None) -> np.ndarray:

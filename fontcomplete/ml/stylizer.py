@@ -107,7 +107,7 @@ class Stylizer:
         return out
 
     def _inputs(self, chunk: np.ndarray) -> np.ndarray:
-        """uint8 (N, C, S, S) generator inputs: the source render, then its exemplars' channels if the model takes them."""
+        """uint8 (N, C, S, S) generator inputs: the source render, then its exemplars' channels if any."""
         return chunk[:, None] if self.bank is None else self.bank.inputs(chunk)
 
 

@@ -161,8 +161,8 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
                               **{k: round(v, 5) for k, v in values.items()})
                 ctx.log(record)
                 if bar is not None:
-                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=f"{values['d_loss']:.3g}" if "d_loss" in values else "off",
-                                    img_s=f"{rate:.1f}", refresh=False)
+                    d = f"{values['d_loss']:.3g}" if "d_loss" in values else "off"
+                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=d, img_s=f"{rate:.1f}", refresh=False)
             if bar is not None:
                 bar.update(1)
             due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
