@@ -13,7 +13,7 @@ from fontcomplete.fonts import open_font
 
 CODES = list(range(0x4E00, 0x4E18))
 TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
-        "--eval-count", "4", "--sample-count", "4", "--no-progress", "--threads", "1"]
+        "--eval-count", "4", "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4"]
 
 
 def run(*argv) -> int:

@@ -110,13 +110,13 @@ class TrainConfig:
 
 
 def cpu_preset() -> TrainConfig:
-    """128 px, ngf 32 (~11M params), 4 exemplars, 2 px jitter: pixel loss dominant, small D stepped every 4th step."""
+    """128 px, ngf 32 (~11M params), 8 exemplars, batch 8, 2 px jitter: pixel loss dominant, small D every 4th step."""
     return TrainConfig(
         image_size=128,
-        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=(), exemplars=4),
+        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=(), exemplars=8),
         discriminator=DiscriminatorConfig(ndf=16),
         loss=LossConfig(l1=100.0, const=0.0, cheat=1.0, category=1.0),
-        batch_size=16,
+        batch_size=8,
         lr=2e-3,
         d_lr=1e-3,
         lr_floor=1e-4,
@@ -128,10 +128,10 @@ def cpu_preset() -> TrainConfig:
 
 
 def full_preset() -> TrainConfig:
-    """256 px, ngf 64, self-attention at 32 and 16 px, 4 exemplars, every zi2zi loss: for GPUs."""
+    """256 px, ngf 64, self-attention at 32 and 16 px, 8 exemplars, every zi2zi loss: for GPUs."""
     return TrainConfig(
         image_size=256,
-        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0, exemplars=4),
+        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0, exemplars=8),
         discriminator=DiscriminatorConfig(ndf=64, spectral_norm=False),
         loss=LossConfig(l1=100.0, const=15.0, cheat=1.0, category=1.0),
         batch_size=32,
