@@ -44,6 +44,21 @@ def test_steps_run_without_nan_and_change_both_networks():
     assert any(not torch.equal(before_d[k], after_d[k]) for k in before_d)
 
 
+def test_weight_decay_shrinks_g_weight_matrices_and_spares_biases_and_norms():
+    batch, trainers = first_batch(synthetic_pairs(8)), []
+    for decay in (0.0, 0.5):
+        torch.manual_seed(0)
+        trainers.append(Trainer(tiny_config(weight_decay=decay, amp=False), 1, torch.device("cpu")))
+    before = {name: p.detach().clone() for name, p in trainers[0].generator.named_parameters()}
+    lr = [float(t.step(batch, 0, 0.5)["lr"]) for t in trainers][1]
+    plain, decayed = (dict(t.generator.named_parameters()) for t in trainers)
+    matrices = [name for name, p in before.items() if p.dim() >= 2]
+    assert matrices and len(matrices) < len(before)
+    for name, p0 in before.items():
+        expected = p0 * lr * 0.5 if p0.dim() >= 2 else torch.zeros_like(p0)
+        torch.testing.assert_close(plain[name] - decayed[name], expected, rtol=1e-4, atol=1e-7)
+
+
 def test_fit_writes_a_model_dir_log_samples_and_state(tmp_path):
     train, held = split(synthetic_pairs(16))
     summary = fit(tiny_config(), tmp_path, train, held, ["Fixture"], progress=False)
@@ -56,6 +71,20 @@ def test_fit_writes_a_model_dir_log_samples_and_state(tmp_path):
     records = [json.loads(line) for line in (tmp_path / LOG).read_text().splitlines()]
     assert records[-1]["event"] == "done" and 0 <= records[-1]["data_share"] < 1
 
+
+def test_best_is_chosen_on_validation_pairs_when_given(tmp_path):
+    pairs = synthetic_pairs(20)
+    train, rest = split(pairs, held=8)
+    held, val = rest.select(np.arange(8) < 4), rest.select(np.arange(8) >= 4)
+    held.targets = 255 - held.targets  # a held-out set that ranks checkpoints differently from the validation set
+    fit(tiny_config(steps=6, checkpoint_steps=1), tmp_path, train, held, ["Fixture"], val_pairs=val, progress=False)
+    records = [json.loads(line) for line in (tmp_path / LOG).read_text().splitlines()]
+    checkpoints = [r for r in records if r.get("event") == "checkpoint"]
+    assert len(checkpoints) == 6 and all(r["heldout_iou"] is not None for r in checkpoints)
+    for i, record in enumerate(checkpoints):
+        assert record["best_iou"] == max(r["val_iou"] for r in checkpoints[:i + 1])
+    best = json.loads((tmp_path / "best" / "config.json").read_text())["training"]
+    assert best["val_iou"] == max(r["val_iou"] for r in checkpoints)
 
 
 def test_log_lines_hold_each_term_averaged_over_the_steps_since_the_last_line(tmp_path):

@@ -98,3 +98,16 @@ def test_charset_limits_the_training_pairs(fonts, tmp_path):
                "--steps", "1", "--no-cache", *TINY, "--batch-size", "2", "--g-exemplars", "2") == 0
     training = json.loads((out / "config.json").read_text())["training"]
     assert (training["train_pairs"], training["heldout_pairs"]) == (3, 4)  # 7 allowed, 4 of them held out
+
+
+def test_val_fraction_sets_characters_aside_apart_from_the_held_out_ones(fonts, tmp_path):
+    source, target, holdout = fonts
+    out = tmp_path / "run"
+    assert run("--target", target, "--source", source, "--out", out, "--holdout", holdout, "--val-fraction", "0.1",
+               "--steps", "1", "--no-cache", *TINY, "--batch-size", "2", "--g-exemplars", "2") == 0
+    held = set((out / "holdout.txt").read_text(encoding="utf-8").split("\n"))
+    val = [line for line in (out / "validation.txt").read_text(encoding="utf-8").splitlines() if line]
+    assert len(val) == 1 and not held & set(val)  # 10 % of the 9 training characters (7 distinct shapes repeat)
+    training = json.loads((out / "config.json").read_text())["training"]
+    assert (training["heldout_pairs"], training["val_pairs"]) == (4, 1) and training["train_pairs"] <= 9 - 1
+    assert training["val_iou"] is not None

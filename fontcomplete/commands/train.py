@@ -79,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"fontcomplete train: interrupted; if training had started, its last step is checkpointed in "
               f"{args.out}: continue with --resume", file=sys.stderr)
         return 130
-    iou = summary.get("heldout_iou")
+    iou, val = summary.get("heldout_iou"), summary.get("val_iou")
     print(f"trained {summary['steps']} steps ({summary['epochs']} epochs, {summary['minutes']} min); "
-          f"held-out ink IoU at {config.image_size} px: {'n/a' if iou is None else f'{iou:.3f}'}; "
+          f"held-out ink IoU at {config.image_size} px: {'n/a' if iou is None else f'{iou:.3f}'}"
+          f"{'' if val is None else f', validation {val:.3f}'}; "
           f"data-path share of step time {summary['data_share']:.2%}; model in {args.out}")
     return 0

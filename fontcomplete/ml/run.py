@@ -17,6 +17,7 @@ from fontcomplete.ml.stylizer import pick_device
 from fontcomplete.ml.train import fit, setup_distributed
 
 HOLDOUT = "holdout.txt"
+VALIDATION = "validation.txt"
 
 
 def style_names(targets) -> list[str]:
@@ -75,14 +76,19 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
     train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
     train_pairs = drop_duplicates_of(train_pairs, held_pairs)
     held_pairs = interleave_styles(held_pairs)
+    train_pairs, val_pairs = split_holdout(train_pairs, None, config.val_fraction, config.seed + 1)
+    train_pairs, val_pairs = drop_duplicates_of(train_pairs, val_pairs), interleave_styles(val_pairs)
     if dist.main:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_charset(saved_holdout, np.unique(held_pairs.codepoints))
+        if len(val_pairs):
+            write_charset(out_dir / VALIDATION, np.unique(val_pairs.codepoints))
     prepare_s = time.perf_counter() - started
-    log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out characters "
+    log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out characters, "
+        f"{len(np.unique(val_pairs.codepoints))} validation characters "
         f"({len(categories)} style{'s' if len(categories) > 1 else ''}), data ready in {prepare_s:.1f} s")
     summary = {"source": source_font.name, "source_fingerprint": source_font.fingerprint,
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
-    return fit(config, out_dir, train_pairs, held_pairs, categories, generator=generator, resume=resume,
-               device=dist.device, progress=progress, summary=summary, dist=dist)
+    return fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
+               resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist)

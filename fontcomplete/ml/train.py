@@ -82,9 +82,13 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 
 
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
-        generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
+        val_pairs: PairSet | None = None, generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
         summary: dict | None = None, dist: Dist | None = None) -> dict:
-    """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json)."""
+    """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
+
+    Each checkpoint scores the held-out pairs; best/ keeps the model that scores highest on `val_pairs` if any are
+    given, else on the held-out pairs.
+    """
     out_dir, dist = Path(out_dir), dist or Dist(0, 1, device)
     device = dist.device
     if config.steps is None and config.epochs is None and config.max_minutes is None:
@@ -92,11 +96,13 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
-    exemplars, held_inputs = None, held_pairs.sources
+    scored = {"heldout": held_pairs, "val": val_pairs if val_pairs is not None else held_pairs.select(slice(0, 0))}
+    exemplars, inputs = None, {name: pairs.sources for name, pairs in scored.items()}
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
         exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
-        held_inputs = bank.inputs(held_pairs.sources, held_pairs.style_ids)
+        inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) if len(pairs) else pairs.sources
+                  for name, pairs in scored.items()}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = 0, 0.0, -1.0
@@ -114,9 +120,9 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
         trainer.wrap_ddp()
     total_steps = _total_steps(config, batches.steps_per_epoch)
     max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
-    info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs))
-    ctx = _Loop(config, out_dir, trainer, held_pairs, held_inputs, categories, info, dist, data_signature(train_pairs),
-                best_iou)
+    info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs),
+                val_pairs=len(scored["val"]))
+    ctx = _Loop(config, out_dir, trainer, scored, inputs, categories, info, dist, data_signature(train_pairs), best_iou)
     bar = _progress_bar(progress and dist.main, total_steps, step)
     start = time.perf_counter() - elapsed_before
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
@@ -184,9 +190,9 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
 class _Loop:
     """Checkpointing and logging for fit (only the main process writes)."""
 
-    def __init__(self, config, out_dir, trainer, held, held_inputs, categories, info, dist, data_sig, best_iou):
-        self.config, self.out_dir, self.trainer, self.held = config, out_dir, trainer, held
-        self.held_inputs = held_inputs  # the held-out sources, with their exemplar channels when the model has them
+    def __init__(self, config, out_dir, trainer, scored, inputs, categories, info, dist, data_sig, best_iou):
+        self.config, self.out_dir, self.trainer = config, out_dir, trainer
+        self.scored, self.inputs = scored, inputs  # {"heldout", "val"}: pairs; their sources (+ exemplar channels)
         self.categories, self.info, self.dist, self.data_sig, self.best_iou = categories, info, dist, data_sig, best_iou
         self.last_summary: dict = {}
         self.timing: dict = {}
@@ -201,28 +207,37 @@ class _Loop:
     def checkpoint(self, step: int, elapsed: float, steps_per_epoch: int) -> None:
         if not self.dist.main:
             return
-        generator, config, held = self.trainer.averaged_generator, self.config, self.held
-        iou = None
-        if len(held):
-            count = min(max(config.eval_count, config.sample_count), len(held))
-            generated = predict(generator, self.held_inputs[:count], held.style_ids[:count], self.trainer.device)
-            scored = generated[:config.eval_count]
-            iou = float(ink_iou(scored, held.targets[:len(scored)]).mean()) if len(scored) else None
-            k = min(config.sample_count, count)
-            grid = sample_grid(held.sources[:k], generated[:k], held.targets[:k])
-            save_grid(self.out_dir / "samples" / f"step_{step:07d}.png", grid)
+        generator, config = self.trainer.averaged_generator, self.config
+        iou = self._score("heldout", generator, step)
+        val_iou = self._score("val", generator, step)
+        chosen_by = iou if val_iou is None else val_iou
         self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
-                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, config=to_dict(config))
+                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, val_iou=val_iou,
+                                 config=to_dict(config))
         model_info = ModelInfo(config.image_size, config.generator, tuple(self.categories), self.last_summary)
         save_model(self.out_dir, generator, model_info)
-        if iou is not None and iou > self.best_iou:
-            self.best_iou = iou
+        if chosen_by is not None and chosen_by > self.best_iou:
+            self.best_iou = chosen_by
             save_model(self.out_dir / "best", generator, model_info)
         state = {"step": step, "elapsed": elapsed, "best_iou": self.best_iou, "data": self.data_sig,
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
         _atomic_write(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
-                      best_iou=self.best_iou))
+                      **({"val_iou": val_iou} if val_iou is not None else {}), best_iou=self.best_iou))
+
+    def _score(self, name: str, generator, step: int) -> float | None:
+        """Mean ink IoU of the first eval_count pairs of a scored set; the held-out set also gets a sample grid."""
+        pairs, config = self.scored[name], self.config
+        if not len(pairs):
+            return None
+        count = min(max(config.eval_count, config.sample_count if name == "heldout" else 0), len(pairs))
+        generated = predict(generator, self.inputs[name][:count], pairs.style_ids[:count], self.trainer.device)
+        scored = generated[:config.eval_count]
+        if name == "heldout":
+            k = min(config.sample_count, count)
+            save_grid(self.out_dir / "samples" / f"step_{step:07d}.png",
+                      sample_grid(pairs.sources[:k], generated[:k], pairs.targets[:k]))
+        return float(ink_iou(scored, pairs.targets[:len(scored)]).mean()) if len(scored) else None
 
 
 def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:
