@@ -10,7 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("run_dir", type=Path, metavar="RUN", help="a training run directory (or any model directory)")
     parser.add_argument("dest", type=Path, help="the model directory to write (new, empty, or a model directory)")
     parser.add_argument("--last", action="store_true",
-                        help="export the last checkpoint instead of best/ (the best held-out ink IoU)")
+                        help="export the last checkpoint instead of best/ (the best validation ink IoU, or held-out "
+                             "when the run set no validation characters aside)")
     parser.add_argument("--half", action="store_true", help="store the weights as float16 (half the size)")
     parser.add_argument("--style", action="append", metavar="NAME",
                         help="keep only this style (repeatable); e.g. the target of a run fine-tuned from a base")
