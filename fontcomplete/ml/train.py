@@ -82,8 +82,9 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 
 
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
-        val_pairs: PairSet | None = None, generator=None, resume: bool = False, device: torch.device = torch.device("cpu"), progress: bool = True,
-        summary: dict | None = None, dist: Dist | None = None) -> dict:
+        val_pairs: PairSet | None = None, generator=None, resume: bool = False,
+        device: torch.device = torch.device("cpu"), progress: bool = True, summary: dict | None = None,
+        dist: Dist | None = None) -> dict:
     """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
 
     Each checkpoint scores the held-out pairs; best/ keeps the model that scores highest on `val_pairs` if any are
@@ -101,8 +102,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
         exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
-        inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) if len(pairs) else pairs.sources
-                  for name, pairs in scored.items()}
+        inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = 0, 0.0, -1.0
@@ -208,8 +208,8 @@ class _Loop:
         if not self.dist.main:
             return
         generator, config = self.trainer.averaged_generator, self.config
-        iou = self._score("heldout", generator, step)
-        val_iou = self._score("val", generator, step)
+        iou = self._score("heldout", generator, self.out_dir / "samples" / f"step_{step:07d}.png")
+        val_iou = self._score("val", generator)
         chosen_by = iou if val_iou is None else val_iou
         self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
                                  minutes=round(elapsed / 60, 2), heldout_iou=iou, val_iou=val_iou,
@@ -223,20 +223,19 @@ class _Loop:
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
         _atomic_write(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
-                      **({"val_iou": val_iou} if val_iou is not None else {}), best_iou=self.best_iou))
+                      val_iou=val_iou, best_iou=self.best_iou))
 
-    def _score(self, name: str, generator, step: int) -> float | None:
-        """Mean ink IoU of the first eval_count pairs of a scored set; the held-out set also gets a sample grid."""
+    def _score(self, name: str, generator, grid: Path | None = None) -> float | None:
+        """Mean ink IoU of the first eval_count pairs of a scored set; with `grid`, also a sample grid PNG there."""
         pairs, config = self.scored[name], self.config
         if not len(pairs):
             return None
-        count = min(max(config.eval_count, config.sample_count if name == "heldout" else 0), len(pairs))
+        count = min(max(config.eval_count, config.sample_count if grid else 0), len(pairs))
         generated = predict(generator, self.inputs[name][:count], pairs.style_ids[:count], self.trainer.device)
         scored = generated[:config.eval_count]
-        if name == "heldout":
+        if grid is not None:
             k = min(config.sample_count, count)
-            save_grid(self.out_dir / "samples" / f"step_{step:07d}.png",
-                      sample_grid(pairs.sources[:k], generated[:k], pairs.targets[:k]))
+            save_grid(grid, sample_grid(pairs.sources[:k], generated[:k], pairs.targets[:k]))
         return float(ink_iou(scored, pairs.targets[:len(scored)]).mean()) if len(scored) else None
 
 
