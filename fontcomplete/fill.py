@@ -32,6 +32,7 @@ class Stylizer(Protocol):
     image_size: int
     model_id: str
     exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
+    ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 
@@ -106,7 +107,8 @@ def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: 
         styled = np.asarray(stylizer(renders), dtype=np.float32)
         if styled.shape[0] != len(batch) or not np.isfinite(styled).all():
             raise RuntimeError(f"the model returned {styled.shape} with non-finite values for a batch of {len(batch)}")
-        outlines = pool_map(_trace_job, [(image, target_frame, trace_settings) for image in styled])
+        settings = trace_settings.resolved(stylizer.ink_threshold)
+        outlines = pool_map(_trace_job, [(image, target_frame, settings) for image in styled])
         for codepoint, outline in zip(batch, outlines):
             yield Generated(codepoint, outline)
             progress(1)

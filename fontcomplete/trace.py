@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Optional
 
 import numpy as np
 import pathops
@@ -14,6 +15,7 @@ from PIL import Image
 from fontcomplete.frame import EmFrame
 from fontcomplete.potrace_lib import CORNER, trace_curves
 
+DEFAULT_THRESHOLD = 0.5  # for a model without a calibrated threshold (and for real renders)
 TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potracelib.h POTRACE_TURNPOLICY_*
 
 
@@ -22,7 +24,7 @@ class TraceSettings:
     """How a bitmap becomes outlines. Defaults are the preset measured in DESIGN §2 for Zen Maru."""
 
     upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
-    threshold: float = 0.5  # ink coverage at which a pixel counts as black
+    threshold: Optional[float] = None  # ink coverage that counts as black; None: the model's calibrated one, else 0.5
     turdsize_at_128: float = 2.0  # potrace speck area at 128 px; scaled with the traced image's area
     alphamax: float = 1.2  # corner threshold: 0 polygons … 1.334 no corners
     opttolerance: float = 0.2  # curve-simplification tolerance, in traced pixels
@@ -32,10 +34,16 @@ class TraceSettings:
     def __post_init__(self) -> None:
         if self.upsample < 1:
             raise ValueError("upsample must be >= 1")
-        if not 0 < self.threshold < 1:
+        if self.threshold is not None and not 0 < self.threshold < 1:
             raise ValueError("threshold must lie strictly between 0 and 1")
         if self.turnpolicy not in TURNPOLICIES:
             raise ValueError(f"turnpolicy must be one of {sorted(TURNPOLICIES)}")
+
+    def resolved(self, calibrated: float | None = None) -> "TraceSettings":
+        """These settings with the threshold fixed: the one given, else the model's `calibrated` one, else 0.5."""
+        if self.threshold is not None:
+            return self
+        return replace(self, threshold=calibrated if calibrated is not None else DEFAULT_THRESHOLD)
 
     def turdsize(self, traced_size: int) -> int:
         return int(round(self.turdsize_at_128 * (traced_size / 128) ** 2))
@@ -56,7 +64,7 @@ def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
         height, width = coverage.shape
         size = (width * settings.upsample, height * settings.upsample)
         coverage = np.asarray(Image.fromarray(coverage, mode="F").resize(size, Image.Resampling.BICUBIC))
-    return coverage >= settings.threshold
+    return coverage >= settings.resolved().threshold
 
 def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) of the inked part of a mask plus a margin, clipped to the image."""

@@ -23,6 +23,7 @@ class CountingStylizer:
 
     image_size = 64
     model_id = "fake@0/regular"
+    ink_threshold = None
 
     def __init__(self):
         self.glyphs = 0
@@ -59,6 +60,17 @@ def test_second_run_generates_nothing(tmp_path, source):
     assert stylizer.glyphs == len(codepoints)  # no new model calls
     assert (cache.hits, cache.misses) == (len(codepoints), 0)
     assert second == first
+
+
+def test_a_recalibrated_threshold_is_a_new_key(tmp_path, source):
+    codepoints = [ord(c) for c in CHARS]
+    stylizer = CountingStylizer()
+    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    stylizer.ink_threshold = 0.4  # same weights (same model id), threshold chosen anew in config.json
+    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    assert stylizer.glyphs == 2 * len(codepoints)
+    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer, trace_settings=TraceSettings(threshold=0.4))
+    assert stylizer.glyphs == 2 * len(codepoints)  # an explicit 0.4 is the same settings as a calibrated 0.4
 
 
 def test_copy_mode_is_cached(tmp_path, source, monkeypatch):

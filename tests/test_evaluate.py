@@ -15,6 +15,7 @@ class TruthStylizer:
 
     image_size = 64
     model_id = "truth"
+    ink_threshold = None
 
     def __init__(self, target, codepoints):
         self.target, self.codepoints, self.bank = target, codepoints, None

@@ -17,6 +17,7 @@ class IdentityStylizer:
 
     image_size = 128
     model_id = "identity"
+    ink_threshold = None
 
     def __init__(self):
         self.batches = []
@@ -77,3 +78,24 @@ def test_a_model_returning_nan_is_refused():
 
     with pytest.raises(RuntimeError, match="non-finite"):
         list(stylize_glyphs(source, sorted(source.cmap)[1:3], TARGET_FRAME, Broken()))
+
+
+class FaintStylizer(IdentityStylizer):
+    """Ink at 0.6 coverage, with a calibrated threshold of 0.7: its glyphs trace empty unless the user overrides."""
+
+    ink_threshold = 0.7
+
+    def __call__(self, sources):
+        return sources.astype(np.float32) / 255 * 0.6
+
+
+def test_the_model_s_calibrated_threshold_applies_unless_one_is_given():
+    from fontcomplete.trace import TraceSettings
+
+    source = open_font(DATA / "NotoSansTC-Subset.otf")
+    codepoints = sorted(source.cmap)[1:3]
+    calibrated = list(stylize_glyphs(source, codepoints, TARGET_FRAME, FaintStylizer()))
+    assert all(g.outline == [] for g in calibrated)
+    given = list(stylize_glyphs(source, codepoints, TARGET_FRAME, FaintStylizer(),
+                                trace_settings=TraceSettings(threshold=0.5)))
+    assert all(len(g.outline) > 4 for g in given)

@@ -97,6 +97,7 @@ def test_check_reports_what_ufo2ft_would_skip(target):
 class FakeStylizer:
     image_size = 64
     model_id = "fake@0/regular"
+    ink_threshold = None
     exemplars = 0
 
     def __call__(self, images):

@@ -6,7 +6,7 @@ import torch
 
 from ml_fixtures import tiny_config
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.ml.model_dir import ModelInfo, load_model, save_model
+from fontcomplete.ml.model_dir import ModelInfo, load_model, save_model, set_ink_thresholds
 from fontcomplete.ml.networks import Generator
 from fontcomplete.ml.stylizer import load_stylizer
 
@@ -71,6 +71,8 @@ def test_a_target_named_like_a_style_picks_it(tmp_path):
     (lambda d: _edit(d, frame="bbox-centred"), "frame"),
     (lambda d: _edit(d, format_version=99), "upgrade"),
     (lambda d: _edit(d, format="zi2zi"), "not a fontcomplete model"),
+    (lambda d: _edit(d, ink_thresholds={"Zen Maru": 1.5}), "ink_thresholds"),
+    (lambda d: _edit(d, ink_thresholds={"Nope": 0.4}), "ink_thresholds"),
 ])
 def test_incompatible_model_dirs_give_clear_errors(tmp_path, damage, message):
     saved(tmp_path)
@@ -133,11 +135,14 @@ def test_export_keeps_only_the_named_style_with_its_exact_output(tmp_path):
     from fontcomplete.cli import main
 
     generator = saved(tmp_path / "run", categories=("Base A", "Base B", "Zen Maru"))
+    set_ink_thresholds(tmp_path / "run", {"Base A": 0.35, "Zen Maru": 0.4}, {})
     (tmp_path / "dest").mkdir()
     (tmp_path / "dest" / "README.md").write_text("card")  # a folder holding only the model card is fine
     assert main(["export", str(tmp_path / "run"), str(tmp_path / "dest"), "--style", "Zen Maru"]) == 0
     loaded, info = load_model(tmp_path / "dest")
-    assert info.categories == ("Zen Maru",) and loaded.num_styles == 1
+    assert info.categories == ("Zen Maru",) and loaded.num_styles == 1 and info.ink_thresholds == {"Zen Maru": 0.4}
+    assert load_stylizer(tmp_path / "dest", device="cpu").ink_threshold == 0.4
+    assert load_stylizer(tmp_path / "run", style="Base B", device="cpu").ink_threshold is None
     assert (tmp_path / "dest" / "README.md").read_text() == "card"
     x = torch.rand(2, 1, 128, 128)
     with torch.no_grad():

@@ -111,3 +111,8 @@ def test_val_fraction_sets_characters_aside_apart_from_the_held_out_ones(fonts, 
     training = json.loads((out / "config.json").read_text())["training"]
     assert (training["heldout_pairs"], training["val_pairs"]) == (4, 1) and training["train_pairs"] <= 9 - 1
     assert training["val_iou"] is not None
+    for model in (out, out / "best"):  # both checkpoints get a trace threshold chosen on the validation character
+        config = json.loads((model / "config.json").read_text())
+        style = config["categories"][0]
+        assert config["ink_threshold_calibration"][style]["characters"] == 1
+        assert config["ink_thresholds"][style] in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)

@@ -130,3 +130,11 @@ def test_ctypes_path_and_pypotrace_trace_identically(monkeypatch):
 def test_turdsize_scales_with_area():
     settings = TraceSettings(turdsize_at_128=2)
     assert settings.turdsize(128) == 2 and settings.turdsize(512) == 32
+
+
+def test_threshold_resolves_to_the_given_then_the_calibrated_then_one_half():
+    assert TraceSettings().resolved().threshold == 0.5
+    assert TraceSettings().resolved(0.4).threshold == 0.4
+    assert TraceSettings(threshold=0.6).resolved(0.4).threshold == 0.6
+    with pytest.raises(ValueError):
+        TraceSettings(threshold=1.0)

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         "model": result.model_id,
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
-        "trace": options.trace_settings(args).to_dict(), "summary": summary,
+        "trace": options.trace_settings(args).resolved(getattr(stylizer, "ink_threshold", None)).to_dict(), "summary": summary,
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
     }
     (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")

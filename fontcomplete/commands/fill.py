@@ -68,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
         if stylizer is not None:
             stylizer = stylizer.with_target(source, target, set(target.cmap) - generated)
         model_id = stylizer.model_id if stylizer else "copy"
+        if stylizer is not None and stylizer.ink_threshold is not None and args.threshold is None:
+            print(f"trace threshold {stylizer.ink_threshold:.2f}, calibrated for this model on its validation "
+                  "characters (--threshold overrides)", file=sys.stderr)
         if stylizer is None:
             glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))
         else:

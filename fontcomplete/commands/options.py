@@ -51,7 +51,9 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = TraceSettings()
     group = parser.add_argument_group("tracing")
     group.add_argument("--upsample", type=int, default=defaults.upsample, help="bicubic factor before the threshold")
-    group.add_argument("--threshold", type=float, default=defaults.threshold, help="ink coverage that counts as black")
+    group.add_argument("--threshold", type=float, default=defaults.threshold,
+                       help="ink coverage that counts as black (default: the threshold calibrated on the model's "
+                       "validation characters, else 0.5)")
     group.add_argument("--turdsize", type=float, default=defaults.turdsize_at_128,
                        help="potrace speck area at 128 px (scaled with the traced area)")
     group.add_argument("--alphamax", type=float, default=defaults.alphamax, help="potrace corner threshold")

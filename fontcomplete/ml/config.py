@@ -52,6 +52,8 @@ class LossConfig:
     """Weights of every loss term; a zero weight skips the term's computation entirely."""
 
     l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
+    bce: float = option(0.0, "G: BCE-with-logits between G's logits and target ink (0..1); unlike L1 through a "
+                             "sigmoid, its gradient does not vanish on confidently wrong pixels")
     dice: float = option(0.0, "G: soft Dice loss (1 - 2|fake·target| / (|fake| + |target|)) per glyph, averaged")
     const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
     cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -33,6 +33,7 @@ class ModelInfo:
     generator: GeneratorConfig
     categories: tuple[str, ...]
     training: dict
+    ink_thresholds: dict[str, float] = field(default_factory=dict)  # per style, calibrated after training
 
     def style_id(self, style: str | None, target_name: str | None = None) -> int:
         """Index of a category by name (or by number); None means the only one, or the one named like the target."""
@@ -91,6 +92,7 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
         "generator": to_dict(info.generator),
         "categories": list(info.categories),
         "training": info.training,
+        "ink_thresholds": info.ink_thresholds,
     }
     atomic_write_text(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
 
@@ -118,11 +120,23 @@ def read_info(directory: Path) -> ModelInfo:
         size = int(data["image_size"])
         generator = from_dict(GeneratorConfig, data["generator"])
         categories = tuple(str(c) for c in data["categories"])
+        thresholds = {str(k): float(v) for k, v in data.get("ink_thresholds", {}).items()}
     except (KeyError, TypeError, ValueError) as error:
         raise FontcompleteError(f"{path}: invalid model config ({error})") from None
     if size not in SUPPORTED_SIZES or not categories:
         raise FontcompleteError(f"{path}: invalid image_size {size} or empty categories")
-    return ModelInfo(size, generator, categories, data.get("training", {}))
+    if any(k not in categories or not 0 < v < 1 for k, v in thresholds.items()):
+        raise FontcompleteError(f"{path}: ink_thresholds must map the model's styles to values between 0 and 1")
+    return ModelInfo(size, generator, categories, data.get("training", {}), thresholds)
+
+
+def set_ink_thresholds(directory: Path, thresholds: dict[str, float], calibration: dict) -> None:
+    """Record calibrated trace thresholds (and the IoU table they were chosen from) in a model's config.json."""
+    path = Path(directory) / CONFIG
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["ink_thresholds"] = {**data.get("ink_thresholds", {}), **thresholds}
+    data["ink_threshold_calibration"] = {**data.get("ink_threshold_calibration", {}), **calibration}
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Generator, ModelInfo]:
@@ -159,6 +173,8 @@ def export_model(source: Path, dest: Path, half: bool = False, styles: list[str]
     if styles:
         keep = [info.style_id(name) for name in styles]
         generator.keep_styles(keep)
-        info = dataclasses.replace(info, categories=tuple(info.categories[i] for i in keep))
+        kept = tuple(info.categories[i] for i in keep)
+        info = dataclasses.replace(info, categories=kept,
+                                   ink_thresholds={k: v for k, v in info.ink_thresholds.items() if k in kept})
     save_model(dest, generator, info, half=half)
     return info

@@ -112,8 +112,9 @@ class Generator(nn.Module):
         """Bottleneck encoding of (B,C,S,S) inputs (for the const and contrastive losses)."""
         return self._encode_all(x)[-1]
 
-    def forward(self, x: torch.Tensor, style_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(generated ink in 0..1, bottleneck encoding of x)."""
+    def forward(self, x: torch.Tensor, style_ids: torch.Tensor,
+                logits: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+        """(generated ink in 0..1, or its logits when `logits`, and the bottleneck encoding of x)."""
         features = self._encode_all(x)
         encoding = features[-1]
         style = self.embedding(style_ids)[:, :, None, None].expand(-1, -1, *encoding.shape[2:])
@@ -124,7 +125,7 @@ class Generator(nn.Module):
                 h = torch.cat([h, features[i - 1]], 1)
         if self.config.residual:
             h = h + RESIDUAL_GAIN * (x[:, :1] * 2 - 1)
-        return h.sigmoid(), encoding
+        return (h if logits else h.sigmoid()), encoding
 
     def keep_styles(self, style_ids: list[int]) -> None:
         """Keep only these style rows, in this order (a shipped model drops the styles it was pre-trained on)."""

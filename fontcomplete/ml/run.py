@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.calibrate import calibrate_model_dir
 from fontcomplete.ml.config import TrainConfig
 from fontcomplete.ml.data import build_pairs, drop_duplicates_of, interleave_styles, split_holdout, write_charset
 from fontcomplete.ml.model_dir import load_model
@@ -90,5 +91,24 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
     summary = {"source": source_font.name, "source_fingerprint": source_font.fingerprint,
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
-    return fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
-               resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist)
+    result = fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
+                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist)
+    if dist.main and len(val_pairs):
+        targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
+        calibrate_run(out_dir, source_font, targets, val_pairs, held_pairs, log)
+    return result
+
+
+def calibrate_run(out_dir: Path, source, targets: dict, val_pairs, held_pairs, log) -> None:
+    """Choose the trace threshold of the last and the best checkpoint on each target's validation characters.
+
+    `targets` maps a style name to (target font, style id in the pairs); held-out characters never serve as exemplars.
+    """
+    def characters(pairs, style_id: int) -> list[int]:
+        return sorted(set(pairs.codepoints[pairs.style_ids == style_id].tolist()))
+
+    per_style = {style: (font, characters(val_pairs, k), set(characters(held_pairs, k)))
+                 for style, (font, k) in targets.items()}
+    for model_dir in (out_dir, out_dir / "best"):
+        if (model_dir / "config.json").is_file():
+            calibrate_model_dir(model_dir, source, per_style, log)

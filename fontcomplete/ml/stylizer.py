@@ -84,6 +84,11 @@ class Stylizer:
     def style(self) -> str:
         return self.info.categories[self.style_id]
 
+    @property
+    def ink_threshold(self) -> float | None:
+        """The trace threshold calibrated for this style on the run's validation characters (None: not calibrated)."""
+        return self.info.ink_thresholds.get(self.style)
+
     @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> np.ndarray:
         images = np.asarray(images)

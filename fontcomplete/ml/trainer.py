@@ -114,7 +114,8 @@ class Trainer:
     def _forward_backward(self, source, target, style_ids, adversarial: bool) -> dict[str, torch.Tensor]:
         c, losses = self.config.loss, {}
         with torch.autocast(**self.autocast):
-            fake, source_encoding = self.g(source, style_ids)
+            fake_logits, source_encoding = self.g(source, style_ids, logits=True)
+            fake = fake_logits.sigmoid()
         context, source = source[:, 1:], source[:, :1]  # exemplar channels (none without exemplars); the source
         if adversarial:
             self.discriminator.requires_grad_(True)
@@ -140,7 +141,7 @@ class Trainer:
                 self.discriminator.requires_grad_(False)  # G's step: no grads (and no DDP sync) for D
                 with frozen_batchnorm_stats(self.discriminator):
                     terms["fake_binary"], terms["fake_category"] = self.discriminator(source, fake)
-        g_loss, g_terms = generator_loss(c, fake, target, style_ids=style_ids, **terms)
+        g_loss, g_terms = generator_loss(c, fake, target, fake_logits=fake_logits, style_ids=style_ids, **terms)
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         self.opt_g.step()

@@ -1,0 +1,60 @@
+import json
+
+import numpy as np
+
+from fixtures import make_ufo
+from ml_fixtures import tiny_config
+from fontcomplete.fonts import open_font
+from fontcomplete.ml.calibrate import THRESHOLDS, best_threshold, calibrate_model_dir, threshold_ious
+from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
+from fontcomplete.ml.networks import Generator
+from fontcomplete.raster import render_many
+from test_filter import SOURCE
+
+CODES = [ord(c) for c in "永字八法一二三"]
+
+
+class DimTruthStylizer:
+    """The target's own render at `gain` of full coverage: a perfect model whose ink runs light."""
+
+    image_size = 64
+    model_id = "dim"
+    ink_threshold = None
+
+    def __init__(self, target, codepoints, gain):
+        self.target, self.codepoints, self.gain = target, codepoints, gain
+
+    def __call__(self, renders):
+        names = [self.target.cmap[c] for c in self.codepoints]
+        return render_many(self.target, names, self.image_size).astype(np.float32) / 255 * self.gain
+
+
+def test_a_model_whose_ink_runs_light_gets_a_lower_threshold(tmp_path):
+    make_ufo(tmp_path / "Target.ufo", CODES)
+    target, source = open_font(tmp_path / "Target.ufo"), open_font(SOURCE)
+    full = threshold_ious(DimTruthStylizer(target, CODES, 1.0), source, target, CODES)
+    light = threshold_ious(DimTruthStylizer(target, CODES, 0.8), source, target, CODES)
+    assert set(full) == set(THRESHOLDS) and max(full.values()) > 0.98
+    # thresholding 0.8 x coverage at 0.8 t is thresholding the coverage at t: the optimum moves down with the ink
+    assert abs(best_threshold(light) - 0.8 * best_threshold(full)) <= 0.05 and max(light.values()) > 0.98
+    assert best_threshold(light) < best_threshold(full) and light[0.6] < full[0.6]
+
+
+def test_ties_go_to_the_threshold_nearest_one_half():
+    assert best_threshold({0.3: 0.8, 0.45: 0.9, 0.55: 0.9, 0.5: 0.9}) == 0.5
+    assert best_threshold({0.3: 0.8, 0.35: 0.9, 0.45: 0.9}) == 0.45
+
+
+def test_calibration_is_recorded_per_style_in_the_model_config(tmp_path):
+    make_ufo(tmp_path / "Target.ufo", CODES)
+    target, source = open_font(tmp_path / "Target.ufo"), open_font(SOURCE)
+    config = tiny_config()
+    model = tmp_path / "model"
+    save_model(model, Generator(config.generator, 128, 2), ModelInfo(128, config.generator, ("A", "B"), {}))
+    logged = []
+    chosen = calibrate_model_dir(model, source, {"B": (target, CODES[:3], set(CODES[3:5]))}, logged.append)
+    info = read_info(model)
+    assert set(chosen) == {"B"} and info.ink_thresholds == chosen and chosen["B"] in THRESHOLDS
+    table = json.loads((model / "config.json").read_text())["ink_threshold_calibration"]["B"]
+    assert table["characters"] == 3 and set(table["mean_iou"]) == {f"{t:.2f}" for t in THRESHOLDS}
+    assert "for B" in logged[0]
