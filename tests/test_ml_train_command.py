@@ -115,4 +115,4 @@ def test_val_fraction_sets_characters_aside_apart_from_the_held_out_ones(fonts, 
         config = json.loads((model / "config.json").read_text())
         style = config["categories"][0]
         assert config["ink_threshold_calibration"][style]["characters"] == 1
-        assert config["ink_thresholds"][style] in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+        assert config["ink_thresholds"][style] in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)

@@ -11,7 +11,7 @@ from fontcomplete.fonts import SourceFont
 from fontcomplete.raster import render_many
 from fontcomplete.trace import DEFAULT_THRESHOLD, TraceSettings, binarize
 
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def threshold_ious(stylizer, source: SourceFont, target: SourceFont, codepoints: Sequence[int],
