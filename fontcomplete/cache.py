@@ -155,7 +155,7 @@ def generate_cached(cache: OutlineCache, source: SourceFont, codepoints: Sequenc
     """Outlines for the codepoints (copy mode when stylizer is None), from the cache where it has them."""
     generator = stylizer.model_id if stylizer is not None else "copy"
     fingerprint = source_fingerprint(source)
-    settings = trace_settings.resolved(stylizer.ink_threshold if stylizer is not None else None)
+    settings = fill.model_trace_settings(trace_settings, stylizer)
     keys = {cp: outline_key(generator, fingerprint, source.cmap[cp], target_frame, settings)
             for cp in codepoints}
     outlines: dict[int, fill.Outline] = {}

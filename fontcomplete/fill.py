@@ -97,17 +97,22 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def model_trace_settings(settings: TraceSettings, stylizer: Stylizer | None) -> TraceSettings:
+    """`settings` with the threshold fixed: the one given, else the model's calibrated one, else 0.5."""
+    return settings.resolved(stylizer.ink_threshold if stylizer is not None else None)
+
+
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,
                    *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
                    pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
     """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame."""
+    settings = model_trace_settings(trace_settings, stylizer)
     for start in range(0, len(codepoints), batch_size):
         batch = list(codepoints[start:start + batch_size])
         renders = render_many(source, [source.cmap[c] for c in batch], stylizer.image_size)
         styled = np.asarray(stylizer(renders), dtype=np.float32)
         if styled.shape[0] != len(batch) or not np.isfinite(styled).all():
             raise RuntimeError(f"the model returned {styled.shape} with non-finite values for a batch of {len(batch)}")
-        settings = trace_settings.resolved(stylizer.ink_threshold)
         outlines = pool_map(_trace_job, [(image, target_frame, settings) for image in styled])
         for codepoint, outline in zip(batch, outlines):
             yield Generated(codepoint, outline)

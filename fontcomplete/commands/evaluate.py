@@ -13,7 +13,7 @@ from fontcomplete.charsets import read_charset_file
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.evaluate import evaluate, write_proof
-from fontcomplete.fill import tracer_pool
+from fontcomplete.fill import model_trace_settings, tracer_pool
 from fontcomplete.fonts import open_font
 
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         "model": result.model_id,
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
-        "trace": options.trace_settings(args).resolved(getattr(stylizer, "ink_threshold", None)).to_dict(), "summary": summary,
+        "trace": model_trace_settings(options.trace_settings(args), stylizer).to_dict(), "summary": summary,
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
     }
     (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")

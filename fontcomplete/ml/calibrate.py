@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from fontcomplete.fonts import SourceFont
+from fontcomplete.ml.samples import ink_iou
 from fontcomplete.raster import render_many
 from fontcomplete.trace import DEFAULT_THRESHOLD, TraceSettings, binarize
 
@@ -27,14 +28,9 @@ def threshold_ious(stylizer, source: SourceFont, target: SourceFont, codepoints:
     table = {}
     for threshold in THRESHOLDS:
         settings = TraceSettings(upsample=upsample, threshold=threshold)
-        ious = [_iou(binarize(image, settings), real) for image, real in zip(ink, truth)]
-        table[threshold] = float(np.mean(ious))
+        masks = np.stack([binarize(image, settings) for image in ink])
+        table[threshold] = float(ink_iou(masks, truth).mean())
     return table
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    union = np.count_nonzero(a | b)
-    return np.count_nonzero(a & b) / union if union else 1.0
 
 
 def best_threshold(table: dict[float, float]) -> float:
