@@ -1,4 +1,4 @@
-"""Command line: `fontcomplete missing|fill|train|eval|export`; each subcommand lives in fontcomplete/commands/."""
+"""Command line: `fontcomplete missing|fill|train|eval|export|calibrate`; each subcommand lives in fontcomplete/commands/."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def command_modules() -> dict:
     """Subcommand name → module with add_arguments(parser) and run(args) -> int (none imports torch at import time)."""
-    from fontcomplete.commands import evaluate, export, fill, missing, train
+    from fontcomplete.commands import calibrate, evaluate, export, fill, missing, train
 
-    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate, "export": export}
+    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate, "export": export,
+            "calibrate": calibrate}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ from fontcomplete.commands import train as train_command
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import open_font
 from fontcomplete.ml.data import Batches
-from fontcomplete.ml.exemplars import ExemplarBank, bank_digest
+from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, rank_sets
 
 CODES = list(range(0x4E00, 0x4E18))
 
@@ -97,7 +97,7 @@ def test_exemplar_model_trains_and_fills_from_the_targets_own_glyphs(tmp_path, m
     source_font, target_font = open_font(source), open_font(target)
     bound = stylizer.with_target(source_font, target_font, CODES[:10])
     assert bound.model_id.startswith(stylizer.base_id + "+exemplars@")
-    assert bound.model_id.endswith("+views5") and stylizer.model_id.endswith("+views5")
+    assert bound.model_id.endswith("+exemplar-sets5") and stylizer.model_id.endswith("+exemplar-sets5")
     assert len(bound.bank.sources) == 10
     other = stylizer.with_target(source_font, target_font, CODES[:12])
     assert other.model_id != bound.model_id
@@ -113,3 +113,27 @@ def test_exemplars_are_the_nearest_by_each_half_in_turn():
     pairs.sources[0], pairs.sources[1] = left, right
     bank = bank_of(pairs, 2)
     assert bank.neighbours((left | right)[None]).tolist() == [[0, 1]]
+
+
+def test_rank_sets_start_with_what_training_shows_and_skip_the_fewest_nearer_neighbours():
+    assert rank_sets(8, 5) == ((0, 1), (0, 2), (0, 3), (1, 2), (0, 4))
+    assert rank_sets(4, 3) == ((0,), (1,), (2,))
+    assert rank_sets(12, 2) == ((0, 1, 2), (0, 1, 3))
+    assert rank_sets(6, 1) == ((0, 1),)
+
+
+def test_other_rank_sets_give_the_further_neighbours_of_each_half():
+    pairs = synthetic_pairs(count=12)
+    bank = bank_of(pairs, 4)
+    queries = pairs.sources[:3]
+    ranked = bank.ranked(queries, None, 3)
+    assert ranked.shape == (3, 3, 4)
+    assert np.array_equal(bank.neighbours(queries), ranked[:, 0])
+    assert np.array_equal(bank.neighbours(queries, ranks=(2,)), ranked[:, 2])
+    first, second = bank.inputs_per_set(queries, None, ((0,), (1,)))
+    assert np.array_equal(first, bank.inputs(queries))
+    assert np.array_equal(second[:, 2::2], pairs.targets[ranked[:, 1]])
+    with pytest.raises(FontcompleteError, match="too few"):
+        bank.neighbours(queries, ranks=(12,))
+    with pytest.raises(ValueError, match="ranks per half"):
+        bank.neighbours(queries, ranks=(0, 1))

@@ -59,12 +59,16 @@ def test_shifted_views_are_shifted_back_before_averaging():
     assert stylizer_of(SourceEcho(), views=5).model_id == "m@0/Style+views5"
 
 
-def test_every_view_sees_the_nearest_exemplars():
+def test_each_view_of_an_exemplar_model_sees_another_exemplar_set_unshifted():
     pairs = synthetic_pairs(16)
     bank = ExemplarBank(pairs.sources[2:], pairs.targets[2:], 4)
     queries = pairs.sources[:2]
-    nearest = bank.neighbours(queries)
-    ink = bank.targets[nearest[:, 0]].reshape(2, -1).mean(1) / 255
-    for views in (1, 5):
-        out = stylizer_of(FirstExemplarInk(), 4, views, bank)(queries)
-        assert np.allclose(out[:, 64, 64], ink, atol=1e-6)
+    ranked = bank.ranked(queries, None, 3)  # k = 4: one neighbour per half; view v takes rank v of each half
+    first_ink = [bank.targets[ranked[:, rank, 0]].reshape(2, -1).mean(1) / 255 for rank in range(3)]
+    one = stylizer_of(FirstExemplarInk(), 4, 1, bank)
+    assert np.allclose(one(queries)[:, 64, 64], first_ink[0], atol=1e-6)
+    three = stylizer_of(FirstExemplarInk(), 4, 3, bank)
+    assert np.allclose(three(queries)[:, 64, 64], np.mean(first_ink, 0), atol=1e-6)
+    assert three.model_id == "m@0/Style+exemplar-sets3" and one.model_id == "m@0/Style"
+
+

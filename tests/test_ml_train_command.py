@@ -76,7 +76,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     added = [g for g in filled if PROVENANCE_KEY in g.lib]
     assert len(added) == len(CODES[20:]) and all(g.contours for g in added)
     assert {g.lib[PROVENANCE_KEY]["model"].split("@")[0] for g in added} == {"tuned"}
-    assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+views2") for g in added)
+    assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+exemplar-sets2") for g in added)
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):

@@ -42,7 +42,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
     parser.add_argument("--batch-size", type=int, default=64, help="glyphs per model batch")
     parser.add_argument("--views", type=int, default=VIEWS, choices=range(1, VIEWS + 1), metavar=f"1-{VIEWS}",
-                        help="average the model over this many views of each glyph (as it is, then shifted 1 px down, "
+                        help="average the model over this many views of each glyph (a model with exemplars: beside "
+                        "another set of the target's glyphs in each view; without: as it is, then shifted 1 px down, "
                         f"up, right, left; default {VIEWS}; 1 = one pass, {VIEWS}× faster)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="tracing processes")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import numpy as np
 import torch
@@ -54,21 +55,30 @@ class ExemplarBank:
         fewest = np.unique(self.style_ids, return_counts=True)[1].min() if len(sources) else 0
         if fewest <= k:
             raise FontcompleteError(f"{fewest} characters of the target are too few to give {k} exemplars each")
-        self.sources, self.targets, self.k = sources, targets, k
+        self.sources, self.targets, self.k, self.fewest = sources, targets, k, int(fewest)
         pooled = _pooled(sources)
         self._halves, self._whole = _halves(pooled), _whole(pooled)
 
     def neighbours(self, renders: np.ndarray, style_ids: np.ndarray | None = None, *, in_bank: bool = False,
-                   chunk: int = 1024) -> np.ndarray:
+                   ranks: tuple[int, ...] | None = None) -> np.ndarray:
         """int64 (N, k) bank indices of the same style: the nearest by the left, right, top, bottom half in turn.
 
         in_bank=True means the renders are the bank itself (training): a character never has itself, nor a
-        character with an identical source drawing, as an exemplar.
+        character with an identical source drawing, as an exemplar. `ranks` picks which neighbours of each half
+        fill the k slots (default 0, 1, …: the nearest, then the second nearest, …; see rank_sets).
         """
+        ranks = self._checked(ranks)
+        return self.pick(self.ranked(renders, style_ids, max(ranks) + 1, in_bank=in_bank), ranks)
+
+    def ranked(self, renders: np.ndarray, style_ids: np.ndarray | None, depth: int, *, in_bank: bool = False,
+               chunk: int = 1024) -> np.ndarray:
+        """int64 (N, depth, 4): bank indices of the `depth` nearest same-style characters by each half, nearest first."""
+        if depth >= self.fewest:
+            raise FontcompleteError(f"{self.fewest} characters of the target are too few to give neighbour "
+                                    f"rank {depth} of each half")
         styles = np.zeros(len(renders), np.int64) if style_ids is None else np.asarray(style_ids, np.int64)
         bank_styles = torch.from_numpy(self.style_ids)
-        out = np.empty((len(renders), self.k), np.int64)
-        per_half = -(-self.k // len(HALVES))
+        out = np.empty((len(renders), depth, len(HALVES)), np.int64)
         for start in range(0, len(renders), chunk):
             pooled = _pooled(renders[start:start + chunk])
             similarity = _halves(pooled) @ self._halves.transpose(1, 2)  # (4, n, bank)
@@ -76,15 +86,30 @@ class ExemplarBank:
             if in_bank:  # the same drawing as a whole: the character itself or a compatibility twin
                 excluded |= _whole(pooled) @ self._whole.t() >= SAME
             similarity[:, excluded] = -3.0
-            nearest = similarity.topk(per_half, dim=2).indices  # (4, n, per_half)
-            order = nearest.permute(1, 2, 0).reshape(len(pooled), -1)  # left, right, top, bottom, left 2nd, ...
-            out[start:start + len(pooled)] = order[:, :self.k].numpy()
+            out[start:start + len(pooled)] = similarity.topk(depth, dim=2).indices.permute(1, 2, 0).numpy()
         return out
+
+    def pick(self, ranked: np.ndarray, ranks: tuple[int, ...] | None = None) -> np.ndarray:
+        """int64 (N, k) exemplar indices from `ranked` output: left, right, top, bottom at ranks[0], then ranks[1] …"""
+        ranks = self._checked(ranks)
+        return ranked[:, list(ranks)].reshape(len(ranked), len(ranks) * len(HALVES))[:, :self.k]
+
+    def _checked(self, ranks: tuple[int, ...] | None) -> tuple[int, ...]:
+        per_half = -(-self.k // len(HALVES))
+        ranks = tuple(range(per_half)) if ranks is None else tuple(ranks)
+        if len(ranks) != per_half or min(ranks) < 0:
+            raise ValueError(f"{self.k} exemplars take {per_half} neighbour ranks per half, not {ranks}")
+        return ranks
 
     def inputs(self, renders: np.ndarray, style_ids: np.ndarray | None = None) -> np.ndarray:
         """uint8 (N, 1+2k, S, S) generator inputs: each source render followed by its exemplars' channels."""
-        context = self.channels(self.neighbours(renders, style_ids))
-        return np.concatenate([renders[:, None], context], 1)
+        return self.inputs_per_set(renders, style_ids, (self._checked(None),))[0]
+
+    def inputs_per_set(self, renders: np.ndarray, style_ids: np.ndarray | None,
+                       sets: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
+        """inputs() for each exemplar rank set in `sets` (see rank_sets), neighbours searched once."""
+        ranked = self.ranked(renders, style_ids, max(max(ranks) for ranks in sets) + 1)
+        return [np.concatenate([renders[:, None], self.channels(self.pick(ranked, ranks))], 1) for ranks in sets]
 
     def channels(self, indices: np.ndarray) -> np.ndarray:
         """uint8 (N, 2k, S, S): for each row of neighbour indices, exemplar source then target, nearest first."""
@@ -93,6 +118,18 @@ class ExemplarBank:
         out[:, 0::2] = self.sources[indices]
         out[:, 1::2] = self.targets[indices]
         return out
+
+
+def rank_sets(k: int, count: int) -> tuple[tuple[int, ...], ...]:
+    """The neighbour ranks (per half) of `count` different exemplar sets for a k-exemplar generator, best first.
+
+    The first set is what training shows the generator (ranks 0, 1, …). The next ones skip nearer neighbours,
+    fewest skipped first, keeping each half's neighbours nearest first as in training: for k = 8 (two per half)
+    (0, 1), (0, 2), (0, 3), (1, 2), (0, 4).
+    """
+    per_half = -(-k // len(HALVES))
+    candidates = itertools.combinations(range(per_half + count), per_half)
+    return tuple(sorted(candidates, key=lambda ranks: (sum(ranks), ranks))[:count])
 
 
 def target_bank(source, target, codepoints, size: int, k: int, cache_dir=None) -> ExemplarBank:

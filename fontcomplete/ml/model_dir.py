@@ -22,6 +22,8 @@ FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
 CARD = "README.md"  # the model card
+VALIDATION, HOLDOUT = "validation.txt", "holdout.txt"  # a run's characters never trained on (see ml.run)
+RUN_CHARSETS = (VALIDATION, HOLDOUT)
 FRAME = "em-box"  # DESIGN §2: x 0..UPM, y typo descender..ascender, row 0 = top; source and output alike
 
 
@@ -163,9 +165,15 @@ def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Gen
     return generator.to(device).eval(), info
 
 
+def run_file(model_dir: Path, name: str) -> Path | None:
+    """`name` in a model directory or its parent (a run's best/ checkpoint sits one level down), if either has it."""
+    return next((p for p in (Path(model_dir) / name, Path(model_dir).parent / name) if p.is_file()), None)
+
+
 def export_model(source: Path, dest: Path, half: bool = False, styles: list[str] | None = None) -> ModelInfo:
-    """Copy a model directory's generator and config (nothing else of a run) to `dest`, optionally as float16 and
-    with only the named styles. `dest` may be new, empty, a model directory, or hold just a model card."""
+    """Copy a model directory's generator and config to `dest`, optionally as float16 and with only the named
+    styles; of the rest of a run only the lists of characters it never trained on (RUN_CHARSETS), which
+    `calibrate` and `eval` read. `dest` may be new, empty, a model directory, or hold just a model card."""
     dest = Path(dest)
     if dest.exists() and not (dest / CONFIG).is_file() and {p.name for p in dest.iterdir()} - {CARD}:
         raise FontcompleteError(f"{dest} exists and is not a model directory; choose an empty or new directory")
@@ -177,4 +185,8 @@ def export_model(source: Path, dest: Path, half: bool = False, styles: list[str]
         info = dataclasses.replace(info, categories=kept,
                                    ink_thresholds={k: v for k, v in info.ink_thresholds.items() if k in kept})
     save_model(dest, generator, info, half=half)
+    for name in RUN_CHARSETS:
+        found = run_file(source, name)
+        if found is not None:
+            atomic_write_text(dest / name, found.read_text(encoding="utf-8"))
     return info

@@ -13,12 +13,9 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.calibrate import calibrate_model_dir
 from fontcomplete.ml.config import TrainConfig
 from fontcomplete.ml.data import build_pairs, drop_duplicates_of, interleave_styles, split_holdout, write_charset
-from fontcomplete.ml.model_dir import load_model
+from fontcomplete.ml.model_dir import HOLDOUT, VALIDATION, load_model
 from fontcomplete.ml.stylizer import pick_device
 from fontcomplete.ml.train import fit, setup_distributed
-
-HOLDOUT = "holdout.txt"
-VALIDATION = "validation.txt"
 
 
 def style_names(targets) -> list[str]:

@@ -11,10 +11,10 @@ import torch.nn.functional as F
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.data import default_cache_dir
-from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, target_bank
+from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, rank_sets, target_bank
 from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
 
-SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) px of the views a glyph is generated from
+SHIFTS = ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) px of the views of a model without exemplars
 MAX_VIEWS = DEFAULT_VIEWS = len(SHIFTS)
 
 
@@ -44,8 +44,10 @@ def pick_device(device: str = "auto") -> torch.device:
 class Stylizer:
     """Call with uint8 (N, S, S) source renders (255 = ink, em-box frame, S = image_size); get float32 ink 0..1.
 
-    Each glyph's ink is the mean of the generator over `views` views of its input: as it is and shifted 1 px
-    each way (each output shifted back before the mean).
+    Each glyph's ink is the mean of the generator over `views` views of its input. A model with exemplars sees
+    the glyph beside a different set of the target's glyphs in each view (exemplars.rank_sets: the nearest
+    neighbours, then sets that skip some of them); a model without sees it as it is and shifted 1 px each way
+    (each output shifted back before the mean).
     """
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
@@ -61,7 +63,9 @@ class Stylizer:
     @property
     def model_id(self) -> str:
         """Provenance of the glyphs it generates: model, style, exemplar bank, and views when more than one."""
-        return self.base_id if len(self.views) == 1 else f"{self.base_id}+views{len(self.views)}"
+        if len(self.views) == 1:
+            return self.base_id
+        return f"{self.base_id}+{'exemplar-sets' if self.exemplars else 'views'}{len(self.views)}"
 
     @property
     def exemplars(self) -> int:
@@ -101,19 +105,22 @@ class Stylizer:
         out = np.empty(images.shape, np.float32)
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
-            inputs = torch.from_numpy(self._inputs(chunk)).to(self.device).float().div_(255)
             styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
             total = torch.zeros((len(chunk), 1, *chunk.shape[1:]), device=self.device)
-            for dy, dx in self.views:
+            for inputs, (dy, dx) in self._views(chunk):
+                inputs = torch.from_numpy(inputs).to(self.device).float().div_(255)
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
                     ink, _ = self.generator(shifted(inputs, dy, dx), styles)
                 total += shifted(ink.float(), -dy, -dx)
             out[start:start + len(chunk)] = total[:, 0].div_(len(self.views)).clamp_(0, 1).cpu().numpy()
         return out
 
-    def _inputs(self, chunk: np.ndarray) -> np.ndarray:
-        """uint8 (N, C, S, S) generator inputs: the source render, then its exemplars' channels if any."""
-        return chunk[:, None] if self.bank is None else self.bank.inputs(chunk)
+    def _views(self, chunk: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int]]]:
+        """(uint8 (N, C, S, S) generator input, (dy, dx) shift) of each view of the source renders `chunk`."""
+        if self.bank is None:
+            return [(chunk[:, None], shift) for shift in self.views]
+        sets = rank_sets(self.exemplars, len(self.views))
+        return [(inputs, (0, 0)) for inputs in self.bank.inputs_per_set(chunk, None, sets)]
 
 
 def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",
