@@ -14,7 +14,7 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
 from fontcomplete.charsets import is_han, resolve_charsets
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import VIEWS, Outline
+from fontcomplete.fill import VIEWS, Outline, glyph_provenance, model_trace_settings
 from fontcomplete.fonts import SourceFont, frame_from_metrics, open_font
 from fontcomplete.fit import fit_outline
 from fontcomplete.frame import EmFrame
@@ -270,10 +270,15 @@ class Completer:
                                  self.settings.views)
         return stylizer.model_id if stylizer is not None else "copy"
 
+    def provenance(self, master: Master) -> dict[str, str]:
+        """What the glyphs added to `master` record (fill.glyph_provenance)."""
+        stylizer = load_stylizer(self.settings.model, master.style, self.settings.device, self.settings.views)
+        trace = model_trace_settings(self.settings.trace, stylizer) if stylizer is not None else None
+        return glyph_provenance(self.model_id, master.source, trace)
+
 
 def fill_designspace(path: str | Path, settings: CompleteSettings) -> tuple[list, Completion]:
     """`fontcomplete fill` on a designspace: complete every master UFO on disk (atomic saves); (label, report)s."""
-    from fontcomplete import __version__
     from fontcomplete.merge import NewGlyph, glyph_headers, merge_glyphs, open_ufo, save_atomic
 
     document, sources = read_designspace(path)
@@ -286,8 +291,7 @@ def fill_designspace(path: str | Path, settings: CompleteSettings) -> tuple[list
     completion = completer.complete(masters, index)
     results = []
     for ufo, master, outlines in zip(ufos, masters, completion.outlines):
-        provenance = {"tool": f"fontcomplete {__version__}", "model": completer.model_id,
-                      "source": f"{master.source.name} ({master.source.path.name})"}
+        provenance = completer.provenance(master)
         new = [NewGlyph(cp, _drawer(outline), provenance) for cp, outline in sorted(outlines.items())]
         report = merge_glyphs(ufo, new)
         save_atomic(ufo)

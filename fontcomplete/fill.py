@@ -102,6 +102,18 @@ def model_trace_settings(settings: TraceSettings, stylizer: Stylizer | None) -> 
     return settings.resolved(stylizer.ink_threshold if stylizer is not None else None)
 
 
+def glyph_provenance(model_id: str, source: SourceFont, trace: TraceSettings | None = None) -> dict[str, str]:
+    """What each new glyph records in its lib (merge adds the date): tool, model, source font and, for a model's
+    ink, the trace settings it was traced with (resolved: the threshold actually used)."""
+    from fontcomplete import __version__
+
+    provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
+                  "source": f"{source.name} ({source.path.name})"}
+    if trace is not None:
+        provenance["trace"] = trace.describe()
+    return provenance
+
+
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,
                    *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
                    pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:

@@ -29,7 +29,6 @@ from ufoLib2.objects import Contour, Point
 from ufo2ft.filters import BaseFilter, BaseIFilter, getFilterClass
 from ufo2ft.util import _GlyphSet
 
-from fontcomplete import __version__
 from fontcomplete.designspace import CompleteSettings, Completer, han_glyphs
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.merge import MARK_COLOR, PROVENANCE_KEY, glyph_name_for, learn_metrics
@@ -80,8 +79,7 @@ class _Completing:
         added = set()
         for font, glyph_set, master, outlines in zip(fonts, glyph_sets, masters, completion.outlines):
             metrics = learn_metrics(font, han_glyphs(glyph_set))
-            provenance = {"tool": f"fontcomplete {__version__}", "model": completer.model_id,
-                          "source": f"{master.source.name} ({master.source.path.name})"}
+            provenance = completer.provenance(master)
             factory = self.context.glyphFactory
             for codepoint, outline in outlines.items():
                 name = glyph_name_for(codepoint)

@@ -51,6 +51,10 @@ class TraceSettings:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def describe(self) -> str:
+        """One line for a glyph's provenance: 'threshold 0.35, upsample 3, turdsize 2, alphamax 1.2, …'."""
+        return ", ".join(f"{key} {value}" for key, value in self.to_dict().items() if key != "round_coordinates")
+
 def as_coverage(image: np.ndarray) -> np.ndarray:
     """uint8 (255 = ink) or float (1 = ink) → float32 coverage in 0..1."""
     if image.dtype == np.uint8:

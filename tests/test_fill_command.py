@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from fixtures import make_source_font, make_ufo, tree_mtimes, tree_snapshot
-from fontcomplete import fill as fill_module
+from fixtures import make_ufo, tree_mtimes, tree_snapshot
 from fontcomplete.cli import main
 from fontcomplete.merge import PROVENANCE_KEY
 
@@ -44,6 +43,7 @@ def test_fill_adds_what_is_missing_and_keeps_existing_glyphs_byte_identical(proj
         assert ufo[f"uni{ord(char):04X}"].unicodes == [ord(char)]
     new = ufo[f"uni{ord('國'):04X}"]
     assert new.width == 1000 and new.contours and new.lib[PROVENANCE_KEY]["model"] == "copy"
+    assert "trace" not in new.lib[PROVENANCE_KEY]  # copy mode draws the source outlines, nothing is traced
 
 
 def test_rerun_changes_nothing(project, capsys):

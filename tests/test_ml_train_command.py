@@ -1,7 +1,6 @@
 import argparse
 import json
 
-import numpy as np
 import pytest
 import ufoLib2
 
@@ -10,6 +9,7 @@ from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
 from fontcomplete.commands import train as train_command
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import open_font
+from fontcomplete.ml.model_dir import read_info
 
 CODES = list(range(0x4E00, 0x4E18))
 TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
@@ -77,6 +77,9 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     assert len(added) == len(CODES[20:]) and all(g.contours for g in added)
     assert {g.lib[PROVENANCE_KEY]["model"].split("@")[0] for g in added} == {"tuned"}
     assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+exemplar-sets2") for g in added)
+    threshold = read_info(tuned).ink_thresholds.get("Second Regular", 0.5)  # calibrated, or fill's fallback
+    assert {g.lib[PROVENANCE_KEY]["trace"] for g in added} == {
+        f"upsample 3, threshold {threshold}, turdsize_at_128 2.0, alphamax 1.2, opttolerance 0.2, turnpolicy minority"}
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):

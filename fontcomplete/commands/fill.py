@@ -8,12 +8,11 @@ from datetime import date
 
 from tqdm import tqdm
 
-from fontcomplete import __version__
 from fontcomplete.charsets import missing, resolve_charsets
 from fontcomplete.checks import failed_checks
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import copy_glyphs, stylize_glyphs, tracer_pool
+from fontcomplete.fill import copy_glyphs, glyph_provenance, model_trace_settings, stylize_glyphs, tracer_pool
 from fontcomplete.merge import NewGlyph, generated_codepoints, learn_metrics, merge_glyphs, save_atomic
 
 
@@ -69,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
             stylizer = stylizer.with_target(source, target, set(target.cmap) - generated)
         model_id = stylizer.model_id if stylizer else "copy"
         if stylizer is not None and stylizer.ink_threshold is not None and args.threshold is None:
-            print(f"trace threshold {stylizer.ink_threshold:.2f}, calibrated for this model on its validation "
-                  "characters (--threshold overrides)", file=sys.stderr)
+            bar.write(f"trace threshold {stylizer.ink_threshold:.2f}, calibrated for this model on its validation "
+                      "characters (--threshold overrides)", file=sys.stderr)
         if stylizer is None:
             glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))
         else:
@@ -82,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {check.describe()}", file=sys.stderr)
     if suspicious:
         print(f"warning: {len(suspicious)} generated glyphs look wrong; review them (--proof)", file=sys.stderr)
-    provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
-                  "source": f"{source.name} ({source.path.name})", "date": date.today().isoformat()}
+    trace = model_trace_settings(options.trace_settings(args), stylizer) if stylizer is not None else None
+    provenance = {**glyph_provenance(model_id, source, trace), "date": date.today().isoformat()}
     report = merge_glyphs(ufo, [NewGlyph(g.codepoint, g.draw, provenance) for g in glyphs],
                           replace_generated=args.replace_generated, metrics=metrics)
     if args.proof:
