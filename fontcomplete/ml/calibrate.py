@@ -44,15 +44,17 @@ def calibrate_model_dir(model_dir: Path, source: SourceFont, targets: dict[str, 
 
     `targets` maps a style name to (target font, validation codepoints, codepoints never to use as exemplars).
     """
-    from fontcomplete.ml.model_dir import set_ink_thresholds
-    from fontcomplete.ml.stylizer import load_stylizer
+    from fontcomplete.ml.model_dir import load_model, set_ink_thresholds
+    from fontcomplete.ml.stylizer import Stylizer, pick_device
 
+    device = pick_device("cpu")
+    generator, info = load_model(Path(model_dir), device)
     thresholds, calibration = {}, {}
     for style, (target, codepoints, excluded) in targets.items():
         codepoints = [c for c in codepoints if c in source.cmap and c in target.cmap]
         if not codepoints:
             continue
-        stylizer = load_stylizer(model_dir, style=style, device="cpu")
+        stylizer = Stylizer(generator, info, info.style_id(style), device, batch_size=64)
         stylizer = stylizer.with_target(source, target, set(target.cmap) - set(codepoints) - set(excluded))
         table = threshold_ious(stylizer, source, target, codepoints)
         thresholds[style] = best_threshold(table)
