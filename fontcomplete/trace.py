@@ -25,8 +25,9 @@ class TraceSettings:
 
     upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
     threshold: Optional[float] = None  # ink coverage that counts as black; None: the model's calibrated one, else 0.5
-    turdsize_at_128: float = 5.0  # potrace speck area at 128 px, scaled with the traced area (README: 5 removes model
-    # specks that 2 kept, 7.0 → 6.5% of held-out glyphs with extra pieces; real glyphs trace the same)
+    turdsize_at_128: float = 10.0  # potrace speck area in px² at 128 px, scaled with the traced area: removes the
+    # specks averaged model views leave (3-7 px²); real Han glyphs of Zen Maru Gothic and Noto Sans CJK TC have no
+    # ink area under 45 px² but one 0.1 px² sliver (models/zen-maru-gothic/README.md)
     alphamax: float = 1.2  # corner threshold: 0 polygons … 1.334 no corners
     opttolerance: float = 0.2  # curve-simplification tolerance, in traced pixels
     turnpolicy: str = "minority"

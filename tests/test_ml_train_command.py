@@ -79,7 +79,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+exemplar-sets2") for g in added)
     threshold = read_info(tuned).ink_thresholds.get("Second Regular", 0.5)  # calibrated, or fill's fallback
     assert {g.lib[PROVENANCE_KEY]["trace"] for g in added} == {
-        f"upsample 3, threshold {threshold}, turdsize_at_128 5.0, alphamax 1.2, opttolerance 0.2, turnpolicy minority"}
+        f"upsample 3, threshold {threshold}, turdsize_at_128 10.0, alphamax 1.2, opttolerance 0.2, turnpolicy minority"}
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):
