@@ -98,6 +98,8 @@ class TrainConfig:
                                       "run) to choose best/ instead of the held-out ones, which then stay a clean "
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
+    exemplar_sets: int = option(1, "each training pair sees one of the first N exemplar sets that fill's views use "
+                                   "(exemplars.rank_sets), drawn per sample; 1 = always the nearest")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
                                        "training on this project's AVX512-BF16 CPU)")

@@ -14,12 +14,13 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
-from fontcomplete.ml.exemplars import ExemplarBank
+from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
 from fontcomplete.ml.model_dir import ModelInfo, _atomic_write, save_model
 from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
@@ -100,7 +101,10 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     exemplars, inputs = None, {name: pairs.sources for name, pairs in scored.items()}
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
-        exemplars = (bank, bank.neighbours(train_pairs.sources, train_pairs.style_ids, in_bank=True))
+        sets = rank_sets(config.generator.exemplars, config.exemplar_sets)
+        ranked = bank.ranked(train_pairs.sources, train_pairs.style_ids, max(max(r) for r in sets) + 1, in_bank=True)
+        neighbours = np.stack([bank.pick(ranked, ranks) for ranks in sets], 1)  # (N, sets, k)
+        exemplars = (bank, neighbours if len(sets) > 1 else neighbours[:, 0])
         inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
