@@ -142,8 +142,7 @@ def test_other_rank_sets_give_the_further_neighbours_of_each_half():
 def test_batches_draw_one_exemplar_set_per_sample_reproducibly():
     pairs = synthetic_pairs(count=16)
     bank = bank_of(pairs, 1)
-    ranked = bank.ranked(pairs.sources, None, 2, in_bank=True)
-    neighbours = np.stack([bank.pick(ranked, (0,)), bank.pick(ranked, (1,))], 1)  # (N, 2 sets, k)
+    neighbours = bank.neighbour_sets(pairs.sources, None, ((0,), (1,)), in_bank=True)  # (N, 2 sets, k)
     batches = Batches(pairs, 8, seed=5, exemplars=(bank, neighbours))
     seen = set()
     for step in range(3):

@@ -108,8 +108,14 @@ class ExemplarBank:
     def inputs_per_set(self, renders: np.ndarray, style_ids: np.ndarray | None,
                        sets: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
         """inputs() for each exemplar rank set in `sets` (see rank_sets), neighbours searched once."""
-        ranked = self.ranked(renders, style_ids, max(max(ranks) for ranks in sets) + 1)
-        return [np.concatenate([renders[:, None], self.channels(self.pick(ranked, ranks))], 1) for ranks in sets]
+        per_set = self.neighbour_sets(renders, style_ids, sets)
+        return [np.concatenate([renders[:, None], self.channels(per_set[:, i])], 1) for i in range(len(sets))]
+
+    def neighbour_sets(self, renders: np.ndarray, style_ids: np.ndarray | None, sets: tuple[tuple[int, ...], ...],
+                       *, in_bank: bool = False) -> np.ndarray:
+        """int64 (N, len(sets), k): neighbours() for each exemplar rank set in `sets`, neighbours searched once."""
+        ranked = self.ranked(renders, style_ids, max(max(ranks) for ranks in sets) + 1, in_bank=in_bank)
+        return np.stack([self.pick(ranked, ranks) for ranks in sets], 1)
 
     def channels(self, indices: np.ndarray) -> np.ndarray:
         """uint8 (N, 2k, S, S): for each row of neighbour indices, exemplar source then target, nearest first."""

@@ -14,7 +14,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from fontcomplete.errors import FontcompleteError
@@ -102,8 +101,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
         sets = rank_sets(config.generator.exemplars, config.exemplar_sets)
-        ranked = bank.ranked(train_pairs.sources, train_pairs.style_ids, max(max(r) for r in sets) + 1, in_bank=True)
-        neighbours = np.stack([bank.pick(ranked, ranks) for ranks in sets], 1)  # (N, sets, k)
+        neighbours = bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, sets, in_bank=True)
         exemplars = (bank, neighbours if len(sets) > 1 else neighbours[:, 0])
         inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
