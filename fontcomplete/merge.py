@@ -6,7 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import ufoLib2
 from fontTools.ufoLib.glifLib import writeGlyphToString
@@ -14,12 +14,13 @@ from fontTools.ufoLib.glifLib import writeGlyphToString
 from fontcomplete import __version__
 from fontcomplete.charsets import is_han
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.ufo_save import write_glyphs_atomic
+from fontcomplete.journal import commit
+from fontcomplete.ufo_save import stage_save
 
 __all__ = [
     "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph",
     "generated_codepoints", "glyph_name_for", "ideograph_advance", "is_generated", "learn_metrics", "merge_glyphs",
-    "open_ufo", "save_atomic",
+    "open_ufo", "save_all_atomic", "save_atomic",
 ]
 
 PROVENANCE_KEY = "org.fontcomplete.provenance"
@@ -272,10 +273,26 @@ def save_atomic(ufo: ufoLib2.Font, path: str | Path | None = None, glyph_names: 
     """Write the merged glyphs (default: unsaved_glyph_names), contents.plist and a changed lib.plist, atomically.
 
     `path` (default: where the UFO was opened from) must be the UFO the font was opened from. Every other file
-    keeps its bytes; an exception or Ctrl-C leaves the UFO as it was; returns False when nothing needed writing.
+    keeps its bytes; an exception, Ctrl-C or a crash leaves the UFO as it was (or, after a crash in the last
+    moment, as saved: recover() finishes it); returns False when nothing needed writing.
     Pass `report.changed_glyph_names` to skip the comparison.
     """
-    if ufo.reader is None or ufo.path is None:
-        raise ValueError("save_atomic updates an existing UFO; open it with open_ufo(path)")
-    names = unsaved_glyph_names(ufo) if glyph_names is None else glyph_names
-    return write_glyphs_atomic(ufo, ufo.path if path is None else path, names)
+    return save_all_atomic([(ufo, path, glyph_names)])[0]
+
+
+def save_all_atomic(saves: Sequence[tuple[ufoLib2.Font, str | Path | None, Iterable[str] | None]]) -> list[bool]:
+    """save_atomic for several UFOs (a designspace's masters) at once: all of them are saved, or none."""
+    staged = []
+    try:
+        for ufo, path, glyph_names in saves:
+            if ufo.reader is None or ufo.path is None:
+                raise ValueError("save_atomic updates an existing UFO; open it with open_ufo(path)")
+            names = unsaved_glyph_names(ufo) if glyph_names is None else glyph_names
+            staged.append(stage_save(ufo, ufo.path if path is None else path, names))
+        commit([s for s in staged if s is not None])
+    except BaseException:
+        for save in staged:
+            if save is not None:
+                save.discard()
+        raise
+    return [s is not None for s in staged]

@@ -1,18 +1,15 @@
-"""Atomic, minimal saves of an edited UFO: only changed glyph files and plists are written, then swapped in."""
+"""Stage a minimal save of an edited UFO beside it: only changed glyph files and plists are written anew."""
 
 from __future__ import annotations
 
-import ctypes
-import errno
+import glob
 import os
 import shutil
-import signal
 import tempfile
-import threading
 import zipfile
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import ufoLib2
 from fontTools.misc import plistlib
@@ -22,17 +19,32 @@ from fontTools.ufoLib.validators import fontLibValidator
 from fontcomplete.errors import FontcompleteError
 
 DEFAULT_GLYPHS_DIR = "glyphs"  # the UFO 3 spec fixes the default layer's directory name
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
+WORK_SUFFIX = ".fontcomplete-tmp"
 
 
-def write_glyphs_atomic(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) -> bool:
-    """Write the named default-layer glyphs, contents.plist and (if changed) lib.plist of `ufo` back to `path`.
+@dataclass(frozen=True)
+class StagedSave:
+    """A UFO's next state, complete on disk beside it, waiting to be swapped in (fontcomplete.journal)."""
+
+    target: Path  # the UFO being saved (.ufo directory or .ufoz file)
+    work: Path  # a private directory beside it; removed once the save is committed or abandoned
+    staged: Path  # the new UFO inside `work`
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def work_dirs(target: Path) -> list[Path]:
+    """The private directories that saves of `target` create beside it (left over only by a killed process)."""
+    return sorted(target.parent.glob(f".{glob.escape(target.name)}.*{WORK_SUFFIX}"))
+
+
+def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) -> StagedSave | None:
+    """Build the UFO at `path` with the named default-layer glyphs, contents.plist and (if changed) lib.plist of
+    `ufo` rewritten, in a private directory beside it; None when there is nothing to write.
 
     `path` must be the UFO the font was opened from (.ufo directory or .ufoz file). Nothing else is rewritten,
-    so every other file keeps its exact bytes. The new UFO is built beside the old one and swapped in, so an
-    exception or Ctrl-C at any point leaves the original as it was and no temporary files behind. Returns False
-    (and touches nothing) when there is nothing to write.
+    so every other file keeps its exact bytes. An exception or Ctrl-C leaves no temporary files behind.
     """
     path = Path(path)
     if ufo.reader is None or ufo.path is None or Path(ufo.path).resolve() != path.resolve():
@@ -40,19 +52,29 @@ def write_glyphs_atomic(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterab
     glyph_names = list(dict.fromkeys(glyph_names))
     lib_changed = dict(ufo.reader.readLib()) != dict(ufo.lib)
     if not glyph_names and not lib_changed:
-        return False
+        return None
     format_version = ufo.reader.formatVersionTuple
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".fontcomplete-tmp", dir=path.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=WORK_SUFFIX, dir=path.parent))
+    except OSError as error:
+        raise FontcompleteError(f"cannot write beside {path}: {error.strerror}") from None
+    staged = StagedSave(path, work, work / path.name)
     try:
         if path.is_dir():
-            _save_package(ufo, path, work, glyph_names, lib_changed, format_version)
+            _stage_copy(path, staged.staged, _rewritten_files(path, glyph_names))
+            _write_changes(staged.staged, ufo, glyph_names, lib_changed, format_version)
         elif zipfile.is_zipfile(path):
-            _save_zip(ufo, path, work, glyph_names, lib_changed, format_version)
+            _stage_zip(ufo, path, work, glyph_names, lib_changed, format_version)
         else:
             raise FontcompleteError(f"{path} is neither a UFO directory nor a .ufoz zip file")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return True
+    except OSError as error:
+        staged.discard()
+        raise FontcompleteError(f"cannot save {path}: {error.strerror or error}"
+                                f"{f' ({error.filename})' if error.filename else ''}; the UFO is unchanged") from None
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
 
 
 def _write_changes(root: Path, ufo: ufoLib2.Font, glyph_names: list[str], lib_changed: bool, format_version) -> None:
@@ -95,22 +117,8 @@ def _stage_copy(source: Path, staged: Path, rewritten: set[Path]) -> None:
     shutil.copytree(source, staged, copy_function=copy, symlinks=True)
 
 
-def _save_package(ufo, path: Path, work: Path, glyph_names, lib_changed, format_version) -> None:
-    staged = work / path.name
-    _stage_copy(path, staged, _rewritten_files(path, glyph_names))
-    _write_changes(staged, ufo, glyph_names, lib_changed, format_version)
-    with _interrupts_deferred():
-        if not _exchange(staged, path):
-            previous = work / "previous"
-            os.rename(path, previous)
-            try:
-                os.rename(staged, path)
-            except BaseException:
-                os.rename(previous, path)
-                raise
-
-
-def _save_zip(ufo, path: Path, work: Path, glyph_names, lib_changed, format_version) -> None:
+def _stage_zip(ufo, path: Path, work: Path, glyph_names, lib_changed, format_version) -> None:
+    """Rebuild the .ufoz as work/<name>, entries in their original order, names, dates and compression."""
     tree = work / "tree"
     with zipfile.ZipFile(path) as archive:
         entries = archive.infolist()
@@ -128,36 +136,3 @@ def _save_zip(ufo, path: Path, work: Path, glyph_names, lib_changed, format_vers
             name = file.relative_to(tree).as_posix()
             if file.is_file() and name not in kept:
                 archive.write(file, name)
-    with _interrupts_deferred():
-        os.replace(rebuilt, path)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically swap two directory entries (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError, TypeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), os.fspath(second))
-
-
-@contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold back Ctrl-C (SIGINT) until the block ends, so a swap is never left half done."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-    if received:
-        raise KeyboardInterrupt

@@ -7,7 +7,7 @@ import pytest
 from fontTools.ufoLib.glifLib import GlyphSet
 
 from fixtures import make_ufo, rect_drawer, tree_mtimes, tree_snapshot
-from fontcomplete import ufo_save
+from fontcomplete import journal
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.merge import (
     MARK_COLOR,
@@ -41,7 +41,7 @@ def fill(path, codepoints, *, size=300, replace_generated=False, today="2024-05-
 
 
 def leftovers(directory):
-    return sorted(name for name in os.listdir(directory) if "fontcomplete-tmp" in name)
+    return sorted(name for name in os.listdir(directory) if "fontcomplete" in name)
 
 
 def test_glyph_name_for():
@@ -164,9 +164,9 @@ def test_crash_during_save_leaves_the_original_untouched(tmp_path, monkeypatch, 
     if stage == "write":
         monkeypatch.setattr(GlyphSet, "writeContents", crash)
     elif stage == "exchange":
-        monkeypatch.setattr(ufo_save, "_exchange", crash)
+        monkeypatch.setattr(journal, "_exchange", crash)
     else:  # no renameat2: the two-rename fallback fails on its second rename and must roll back
-        monkeypatch.setattr(ufo_save, "_exchange", lambda first, second: False)
+        monkeypatch.setattr(journal, "_exchange", lambda first, second: False)
         real_rename, calls = os.rename, []
 
         def rename(src, dst):
@@ -175,7 +175,7 @@ def test_crash_during_save_leaves_the_original_untouched(tmp_path, monkeypatch, 
                 raise KeyboardInterrupt
             real_rename(src, dst)
 
-        monkeypatch.setattr(ufo_save.os, "rename", rename)
+        monkeypatch.setattr(journal.os, "rename", rename)
     with pytest.raises(KeyboardInterrupt):
         save_atomic(ufo, path, report.changed_glyph_names)
     assert tree_snapshot(path) == before and tree_mtimes(path) == mtimes
@@ -185,7 +185,7 @@ def test_crash_during_save_leaves_the_original_untouched(tmp_path, monkeypatch, 
 def test_fallback_rename_swap_saves(tmp_path, monkeypatch):
     path = tmp_path / "Target.ufo"
     make_ufo(path, HAN)
-    monkeypatch.setattr(ufo_save, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(journal, "_exchange", lambda first, second: False)
     report, wrote = fill(path, [0x4E09])
     assert wrote and "uni4E09" in open_ufo(path) and leftovers(tmp_path) == []
 

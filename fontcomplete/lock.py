@@ -1,0 +1,94 @@
+"""Advisory locks on the UFOs a run writes, so two fontcomplete processes never write one target at once."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from fontcomplete.errors import FontcompleteError
+
+LOCK_SUFFIX = ".fontcomplete-lock"
+
+
+def lock_path(target: str | os.PathLike) -> Path:
+    """The lock file of a target: `.<name>.fontcomplete-lock` beside it (a UFO's own directory is swapped on save)."""
+    target = Path(os.path.abspath(target))
+    return target.parent / f".{target.name}{LOCK_SUFFIX}"
+
+
+def describe_holder(path: Path) -> str:
+    """What the lock file says of the process that holds it, for the error message."""
+    try:
+        holder = json.loads(path.read_text(encoding="utf-8"))
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(holder["started"]))
+        return f"pid {holder['pid']}, `{holder['command']}`, since {started}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
+def _open_locked(path: Path) -> int:
+    """Open and flock the lock file; the file at `path` must still be the one locked (a releaser may unlink it)."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise FontcompleteError(f"cannot lock {path.parent / path.name[1:-len(LOCK_SUFFIX)]}: cannot create "
+                                    f"{path}: {error.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise _busy(path) from None
+            raise
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # released and unlinked between our open and flock: take the new file
+
+
+def _busy(path: Path) -> FontcompleteError:
+    target = path.parent / path.name[1:-len(LOCK_SUFFIX)]
+    return FontcompleteError(f"{target} is being written by another fontcomplete run ({describe_holder(path)}); "
+                             "run again when it has finished")
+
+
+@contextmanager
+def locked(target: str | os.PathLike) -> Iterator[None]:
+    """Hold the target's lock: fail at once (FontcompleteError naming the holder) when another process has it.
+
+    flock locks die with their process, so the lock of a killed run is free and is simply taken over."""
+    path = lock_path(target)
+    fd = _open_locked(path)
+    try:
+        holder = {"pid": os.getpid(), "command": " ".join(["fontcomplete", *sys.argv[1:]])[:300],
+                  "started": time.time()}
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(holder).encode())
+        yield
+    finally:
+        try:
+            path.unlink()  # still holding the lock: nobody else can be using this file
+        except OSError:
+            pass
+        os.close(fd)
+
+
+@contextmanager
+def locked_all(targets: Iterable[str | os.PathLike]) -> Iterator[None]:
+    """Hold the locks of several targets, taken in one fixed order (sorted absolute paths)."""
+    ordered = sorted({os.path.abspath(t) for t in targets})
+    with ExitStack() as stack:
+        for target in ordered:
+            stack.enter_context(locked(target))
+        yield
