@@ -19,8 +19,15 @@ def command_modules() -> dict:
             "calibrate": calibrate}
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line on stderr (exit 2), as every other bad input is."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fontcomplete", description=__doc__.split("\n")[0])
+    parser = OneLineErrorParser(prog="fontcomplete", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"fontcomplete {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module in command_modules().items():
@@ -33,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(args: list[str] | None = None) -> int:
     parser = build_parser()
-    namespace = parser.parse_args(args)
+    try:
+        namespace = parser.parse_args(args)
+    except SystemExit as stop:  # --help, --version, or a usage error already reported in one line
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     try:
         return namespace.run(namespace)
     except FontcompleteError as error:

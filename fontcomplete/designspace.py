@@ -108,26 +108,53 @@ def structure(outline: Outline) -> tuple:
     return tuple((operator, len(operands)) for operator, operands in outline)
 
 
+@dataclass(frozen=True)
+class MastersPlan:
+    """What a completion of several masters adds, regenerates (--replace-generated) and skips, and why."""
+
+    to_add: list[int]  # codepoints no master has (or, to regenerate, only fontcomplete's glyphs have) and every
+    # master's source has
+    regenerate: list[int]  # the part of to_add that replaces earlier fontcomplete glyphs
+    not_in_source: list[int]
+    present: list[int]
+
+
+def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_generated: bool = False) -> MastersPlan:
+    """The wanted codepoints that no master has a designer's glyph for, split by whether every source has them.
+
+    A glyph fontcomplete added earlier counts as present unless `replace_generated`, and then only when no master
+    has a designer's glyph for its codepoint (a designer's glyph is never replaced)."""
+    wanted = sorted(set(wanted))
+    generated, drawn, names = set(), set(), set()
+    for master in masters:
+        for name in master.glyphs.keys():
+            glyph = master.glyphs[name]
+            (generated if is_generated(glyph) else drawn).update(glyph.unicodes)
+            if not (replace_generated and is_generated(glyph)):
+                names.add(name)
+    replaceable = (generated - drawn) if replace_generated else set()
+    present = (generated | drawn) - replaceable
+    absent = [cp for cp in wanted if cp not in present and glyph_name_for(cp) not in names]
+    to_add = [cp for cp in absent if all(cp in m.source.cmap for m in masters)]
+    return MastersPlan(to_add, [cp for cp in to_add if cp in replaceable],
+                       [cp for cp in absent if cp not in to_add], [cp for cp in wanted if cp in present])
+
+
 def complete_masters(masters: Sequence[Master], wanted: Iterable[int],
                      generate: Callable[[Master, list[int]], dict[int, Outline]],
                      fit: Callable[[Master, dict[int, Outline], Master], dict[int, Outline]] | None = None,
-                     default: int = 0) -> Completion:
+                     default: int = 0, replace_generated: bool = False) -> Completion:
     """Generate the wanted codepoints that no master has for the default master, then fit them to the others.
 
     A codepoint is added only when every master's source has it. The other masters get the default outline's
     topology fitted to their own render (fontcomplete.fit), so every master has the same point structure; an
     outline whose structure still differs is left out of all masters, with a warning listing it.
     """
-    wanted = sorted(set(wanted))
-    present = set().union(*(codepoints_in(m.glyphs) for m in masters))
-    names = set().union(*(set(m.glyphs.keys()) for m in masters))
-    absent = [cp for cp in wanted if cp not in present and glyph_name_for(cp) not in names]
-    to_add = [cp for cp in absent if all(cp in m.source.cmap for m in masters)]
-    not_in_source = [cp for cp in absent if cp not in to_add]
-    base = generate(masters[default], to_add)
-    outlines = [base if i == default else (fit(master, base, masters[default]) if fit else generate(master, to_add))
+    plan = plan_masters(masters, wanted, replace_generated)
+    base = generate(masters[default], plan.to_add)
+    outlines = [base if i == default else (fit(master, base, masters[default]) if fit else generate(master, plan.to_add))
                 for i, master in enumerate(masters)]
-    incompatible = [cp for cp in to_add if len({structure(per_master[cp]) for per_master in outlines}) > 1]
+    incompatible = [cp for cp in plan.to_add if len({structure(per_master[cp]) for per_master in outlines}) > 1]
     if incompatible:
         sample = "".join(chr(cp) for cp in incompatible[:40])
         logger.warning("fontcomplete: %d characters have no interpolation-compatible outline across the masters "
@@ -136,7 +163,7 @@ def complete_masters(masters: Sequence[Master], wanted: Iterable[int],
         for per_master in outlines:
             for cp in incompatible:
                 per_master.pop(cp, None)
-    return Completion(outlines, incompatible, not_in_source, sorted(cp for cp in wanted if cp in present))
+    return Completion(outlines, incompatible, plan.not_in_source, plan.present)
 
 
 def han_glyphs(glyphs: Mapping) -> list:
@@ -217,6 +244,7 @@ class Completer:
         for style in {settings.style, *dict(settings.styles).values()}:
             load_stylizer(settings.model, style, settings.device, settings.views)
         self.cache = open_cache(settings.cache)
+        self.pool_map = map  # fill sets a tracer pool's map here
 
     def master(self, ufo, glyphs: Mapping, label: str | None = None, drawable: Mapping | None = None) -> Master:
         keys = master_keys(ufo, label)
@@ -236,7 +264,8 @@ class Completer:
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
         stylizer = self.stylizer(master)
         return generate_cached(self.cache, master.source, codepoints, master.frame, stylizer,
-                               trace_settings=self.settings.trace, batch_size=self.settings.batch_size)
+                               trace_settings=self.settings.trace, batch_size=self.settings.batch_size,
+                               pool_map=self.pool_map)
 
     def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
         """The default master's outlines fitted to this master's own renders (its source or its model style)."""
@@ -261,8 +290,8 @@ class Completer:
                 self.cache.put(keys[cp], fitted[cp])
         return fitted
 
-    def complete(self, masters: Sequence[Master], default: int = 0) -> Completion:
-        return complete_masters(masters, self.wanted, self.generate, self.fit, default)
+    def complete(self, masters: Sequence[Master], default: int = 0, replace_generated: bool = False) -> Completion:
+        return complete_masters(masters, self.wanted, self.generate, self.fit, default, replace_generated)
 
     @property
     def model_id(self) -> str:
@@ -275,33 +304,3 @@ class Completer:
         stylizer = load_stylizer(self.settings.model, master.style, self.settings.device, self.settings.views)
         trace = model_trace_settings(self.settings.trace, stylizer) if stylizer is not None else None
         return glyph_provenance(self.model_id, master.source, trace)
-
-
-def fill_designspace(path: str | Path, settings: CompleteSettings) -> tuple[list, Completion]:
-    """`fontcomplete fill` on a designspace: complete every master UFO on disk (atomic saves); (label, report)s."""
-    from fontcomplete.merge import NewGlyph, glyph_headers, merge_glyphs, open_ufo, save_atomic
-
-    document, sources = read_designspace(path)
-    completer = Completer(settings)
-    ufos = [open_ufo(source.path) for source in sources]
-    masters = [completer.master(ufo, {g.name: g for g in glyph_headers(ufo)}, Path(source.path).name, ufo)
-               for ufo, source in zip(ufos, sources)]
-    default = document.findDefault()
-    index = next((i for i, s in enumerate(sources) if s is default), 0)
-    completion = completer.complete(masters, index)
-    results = []
-    for ufo, master, outlines in zip(ufos, masters, completion.outlines):
-        provenance = completer.provenance(master)
-        new = [NewGlyph(cp, _drawer(outline), provenance) for cp, outline in sorted(outlines.items())]
-        report = merge_glyphs(ufo, new)
-        save_atomic(ufo)
-        results.append((master.label, report))
-    return results, completion
-
-
-def _drawer(outline: Outline) -> Callable:
-    def draw(pen) -> None:
-        for operator, operands in outline:
-            getattr(pen, operator)(*operands)
-
-    return draw

@@ -21,6 +21,8 @@ def split_index(spec: str | os.PathLike, index: int | None = None) -> tuple[Path
     """Split 'Font.ttc#3' into (path, 3); an explicit index wins over none but must agree with '#N'."""
     text = os.fspath(spec)
     head, sep, tail = text.rpartition("#")
+    if sep and not tail.isdigit() and not Path(text).exists() and Path(head).is_file():
+        raise FontcompleteError(f"{text}: {tail!r} is not a font number (write {head}#0, #1, …)")
     if sep and tail.isdigit() and not Path(text).exists():
         if index is not None and index != int(tail):
             raise FontcompleteError(f"{text}: '#{tail}' disagrees with --source-index {index}")
@@ -145,8 +147,11 @@ def _open_ufo(path: Path) -> SourceFont:
         (info.ascender, info.descender),
     )
     cmap: dict[int, str] = {}
-    with UFOReader(path, validate=False) as reader:  # unicodes without parsing every glyph
-        unicodes = reader.getGlyphSet().getUnicodes()
+    try:
+        with UFOReader(path, validate=False) as reader:  # unicodes without parsing every glyph
+            unicodes = reader.getGlyphSet().getUnicodes()
+    except Exception as error:  # glifLib raises GlifLibError, expat and value errors for broken glyph files
+        raise FontcompleteError(f"{path}: a glyph file cannot be read: {error}") from None
     for glyph_name, codepoints in sorted(unicodes.items()):
         for codepoint in codepoints:
             cmap.setdefault(codepoint, glyph_name)

@@ -153,6 +153,13 @@ def _read(path: Path) -> dict | None:
                                 "checking the UFOs beside it") from None
 
 
+@contextmanager
+def writing(targets: Sequence[str | os.PathLike]) -> Iterator[list[str]]:
+    """Hold the targets' locks and first recover what a killed run left; yields recover()'s lines."""
+    with locked_all(targets):
+        yield recover(targets)
+
+
 def pending(target: str | os.PathLike) -> bool:
     """True when a save of `target` was interrupted and recover() has not finished it yet."""
     target = Path(os.path.abspath(target))

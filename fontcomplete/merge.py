@@ -85,9 +85,19 @@ def glyph_headers(ufo: ufoLib2.Font) -> list:
     for name, glyph in stored.items():
         if glyph is _GLYPH_NOT_LOADED:
             glyph = GlyphHeader(name)
-            glyph_set.readGlyph(name, glyph)  # no point pen: the outline is skipped
+            read_glif(ufo.path, name, lambda: glyph_set.readGlyph(name, glyph))  # no point pen: no outline
         headers.append(glyph)
     return headers
+
+
+def read_glif(ufo_path, glyph_name: str, read: Callable):
+    """read(), with a broken .glif reported as one line naming the UFO and the glyph."""
+    try:
+        return read()
+    except FontcompleteError:
+        raise
+    except Exception as error:  # glifLib raises GlifLibError, expat, value and type errors for broken files
+        raise FontcompleteError(f"{ufo_path}: glyph {glyph_name!r} cannot be read: {error}") from None
 
 
 def _loaded_glyphs(ufo: ufoLib2.Font) -> list[ufoLib2.objects.Glyph]:

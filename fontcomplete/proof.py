@@ -58,3 +58,14 @@ def write_fill_proof(path, source, target_frame: EmFrame, glyphs, size: int = 64
     cells = [(f"U+{g.codepoint:04X}", [render(source, source.cmap[g.codepoint], size),
                                         render_outline(g.draw, target_frame, size)]) for g in glyphs]
     return write_sheets(path, cells)
+
+
+def write_masters_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict], size: int = 64) -> list[Path]:
+    """Every new glyph of a designspace: the source glyph, then its outline (fill.Outline) in each master."""
+    from fontcomplete.fill import Generated
+
+    cells = [(f"U+{cp:04X}", [render(source, source.cmap[cp], size),
+                              *(render_outline(Generated(cp, outlines[cp]).draw, frame, size)
+                                for frame, outlines in zip(frames, per_master))])
+             for cp in sorted(per_master[0])]
+    return write_sheets(path, cells)

@@ -16,7 +16,8 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
 
-from fontcomplete.designspace import CompleteSettings, Completer, Master, complete_masters, fill_designspace, structure
+from fontcomplete.designspace import CompleteSettings, Completer, Master, complete_masters, structure
+from fontcomplete.designspace_fill import fill_designspace
 from fontcomplete.fill import copy_outline
 from fontcomplete.fit import fit_outline
 from fontcomplete.fonts import open_font

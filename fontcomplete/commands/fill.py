@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from tqdm import tqdm
 
 from fontcomplete.charsets import missing, resolve_charsets
 from fontcomplete.checks import failed_checks
+from fontcomplete import journal
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import copy_glyphs, glyph_provenance, model_trace_settings, stylize_glyphs, tracer_pool
@@ -38,10 +40,43 @@ def run(args: argparse.Namespace) -> int:
 
         print("\n".join(check_lib_filters(args.target)))
         return 0
-    if args.target.endswith(".designspace"):
-        return run_designspace(args)
-    if args.source is None:
-        raise FontcompleteError("--source is required")
+    check_proof_path(args.proof)
+    designspace = args.target.endswith(".designspace")
+    if designspace:
+        from fontcomplete.designspace_fill import master_files
+
+        targets = master_files(args.target).paths
+    else:
+        if args.source is None:
+            raise FontcompleteError("--source is required")
+        if args.master_source:
+            raise FontcompleteError("--master-source applies to a .designspace; a UFO takes --source")
+        targets = [options.existing_ufo(args.target)]
+    fill_targets = run_designspace if designspace else run_ufo
+    if args.dry_run:
+        for target in targets:
+            if journal.pending(target):
+                print(f"warning: an interrupted save of {target} is pending; the next fill finishes it",
+                      file=sys.stderr)
+        return fill_targets(args)
+    with journal.writing(targets) as recovered:
+        for line in recovered:
+            print(f"recovered {line}", file=sys.stderr)
+        return fill_targets(args)
+
+
+def check_proof_path(proof: str | None) -> None:
+    """--proof must name a .png file in a directory that exists (checked before any work is done)."""
+    if proof is None:
+        return
+    path = Path(proof)
+    if path.suffix.lower() != ".png":
+        raise FontcompleteError(f"--proof {proof}: the proof sheet is a PNG file; name it …{path.stem}.png")
+    if not path.parent.resolve().is_dir():
+        raise FontcompleteError(f"--proof {proof}: the directory {path.parent} does not exist")
+
+
+def run_ufo(args: argparse.Namespace) -> int:
     target, ufo = options.open_target(args.target)
     source = options.open_source(args)
     wanted = resolve_charsets(options.charsets(args))
@@ -100,18 +135,34 @@ def run(args: argparse.Namespace) -> int:
 
 def run_designspace(args: argparse.Namespace) -> int:
     """Complete every master of a designspace with interpolation-compatible glyphs (fontcomplete.designspace)."""
-    from fontcomplete.designspace import CompleteSettings, fill_designspace
+    from fontcomplete.designspace import CompleteSettings
+    from fontcomplete.designspace_fill import fill_designspace, plan_designspace
 
     pairs = [item.split("=", 1) for item in args.master_source]
     if any(len(pair) != 2 for pair in pairs) or not (args.source or pairs):
         raise FontcompleteError("a designspace needs --source FONT and/or --master-source MASTER=FONT")
-    settings = CompleteSettings(source=args.source, sources=tuple(map(tuple, pairs)), charset=tuple(options.charsets(args)),
-                                model=args.model, style=args.style, device=args.device, batch_size=args.batch_size,
-                                views=args.views,
+    if args.source_index is not None:
+        raise FontcompleteError("--source-index applies to a single UFO; for a designspace write FONT.ttc#N")
+    settings = CompleteSettings(source=args.source, sources=tuple(map(tuple, pairs)),
+                                charset=tuple(options.charsets(args)), model=args.model, style=args.style,
+                                device=args.device, batch_size=args.batch_size, views=args.views,
                                 trace=options.trace_settings(args), cache=False)
-    results, completion = fill_designspace(args.target, settings)
+    if args.dry_run:
+        plan = plan_designspace(args.target, settings, args.replace_generated)
+        print(f"wanted {len(plan.to_add) + len(plan.present) + len(plan.not_in_source)}, already present "
+              f"{len(plan.present)}, not in source {len(plan.not_in_source)}, to add {len(plan.to_add)}"
+              f"{f' (regenerating {len(plan.regenerate)})' if args.replace_generated else ''} to every master")
+        print("dry run: nothing written")
+        return 0
+    with tracer_pool(args.workers) as pool_map:
+        results, completion = fill_designspace(args.target, settings, replace_generated=args.replace_generated,
+                                               proof=args.proof, pool_map=pool_map)
     for label, report in results:
-        print(f"{label}: added {len(report.added)}")
+        regenerated = f", replaced {len(report.replaced)}, regenerated identically {len(report.unchanged)}" \
+            if args.replace_generated else ""
+        print(f"{label}: added {len(report.added)}{regenerated}")
+    if args.proof and completion.outlines[0]:
+        print(f"proof sheet: {args.proof}")
     print(f"already present {len(completion.present)}, not in source {len(completion.not_in_source)}, "
           f"left out as incompatible across masters {len(completion.incompatible)}")
     return 0
