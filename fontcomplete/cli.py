@@ -7,6 +7,7 @@ import sys
 
 from fontcomplete import __version__
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.journal import InterruptedAfterSave
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -49,6 +50,10 @@ def main(args: list[str] | None = None) -> int:
     except FontcompleteError as error:
         print(f"fontcomplete {namespace.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except InterruptedAfterSave:
+        print(f"fontcomplete {namespace.command}: interrupted; the save had begun and was completed first",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print(f"fontcomplete {namespace.command}: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -163,7 +163,7 @@ def writing(targets: Sequence[str | os.PathLike]) -> Iterator[list[str]]:
 def pending(target: str | os.PathLike) -> bool:
     """True when a save of `target` was interrupted and recover() has not finished it yet."""
     target = Path(os.path.abspath(target))
-    return entry_path(target).exists() or bool(work_dirs(target))
+    return entry_path(target).exists() or record_path(target).exists() or bool(work_dirs(target))
 
 
 def recover(targets: Sequence[str | os.PathLike]) -> list[str]:
@@ -184,6 +184,10 @@ def recover(targets: Sequence[str | os.PathLike]) -> list[str]:
             else:
                 _roll_back([entry])
                 done.append(f"{target}: removed the unfinished save of an interrupted run (the UFO is unchanged)")
+        record = record_path(target)
+        listed = _read(record)
+        if listed is not None:  # a commit that was cleaning up when it was killed
+            _roll_forward(record, listed, held)
         for work in work_dirs(target):  # staged before any journal entry: never committed
             shutil.rmtree(work, ignore_errors=True)
     return done

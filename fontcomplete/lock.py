@@ -33,20 +33,24 @@ def describe_holder(path: Path) -> str:
         return "another process"
 
 
-def _open_locked(path: Path) -> int:
+def _create(path: Path) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+
+
+def _open_locked(target: Path, path: Path) -> int:
     """Open and flock the lock file; the file at `path` must still be the one locked (a releaser may unlink it)."""
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = _create(path)
         except OSError as error:
-            raise FontcompleteError(f"cannot lock {path.parent / path.name[1:-len(LOCK_SUFFIX)]}: cannot create "
-                                    f"{path}: {error.strerror}") from None
+            raise FontcompleteError(f"cannot write beside {target}: {path.name}: {error.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             os.close(fd)
             if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise _busy(path) from None
+                raise FontcompleteError(f"{target} is being written by another fontcomplete run "
+                                        f"({describe_holder(path)}); run again when it has finished") from None
             raise
         try:
             same = os.stat(path).st_ino == os.fstat(fd).st_ino
@@ -57,19 +61,13 @@ def _open_locked(path: Path) -> int:
         os.close(fd)  # released and unlinked between our open and flock: take the new file
 
 
-def _busy(path: Path) -> FontcompleteError:
-    target = path.parent / path.name[1:-len(LOCK_SUFFIX)]
-    return FontcompleteError(f"{target} is being written by another fontcomplete run ({describe_holder(path)}); "
-                             "run again when it has finished")
-
-
 @contextmanager
 def locked(target: str | os.PathLike) -> Iterator[None]:
     """Hold the target's lock: fail at once (FontcompleteError naming the holder) when another process has it.
 
     flock locks die with their process, so the lock of a killed run is free and is simply taken over."""
     path = lock_path(target)
-    fd = _open_locked(path)
+    fd = _open_locked(Path(os.path.abspath(target)), path)
     try:
         holder = {"pid": os.getpid(), "command": " ".join(["fontcomplete", *sys.argv[1:]])[:300],
                   "started": time.time()}

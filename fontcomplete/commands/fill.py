@@ -96,21 +96,18 @@ def run_ufo(args: argparse.Namespace) -> int:
         return 0
 
     metrics = learn_metrics(ufo)  # fails before any work when the UFO has no Han glyph to learn from
-    with tracer_pool(args.workers) as pool_map, tqdm(total=len(plan.to_add), unit="glyph",
-                                                      desc="generating", file=sys.stderr) as bar:
-        stylizer = options.load_stylizer_for(args, target.name)
+    with tracer_pool(args.workers) as pool_map:
+        stylizer = options.load_stylizer_for(args, target.name)  # a bad model fails here, before any output
         if stylizer is not None:
             stylizer = stylizer.with_target(source, target, set(target.cmap) - generated)
         model_id = stylizer.model_id if stylizer else "copy"
         if stylizer is not None and stylizer.ink_threshold is not None and args.threshold is None:
-            bar.write(f"trace threshold {stylizer.ink_threshold:.2f}, calibrated for this model on its validation "
-                      "characters (--threshold overrides)", file=sys.stderr)
-        if stylizer is None:
-            glyphs = list(copy_glyphs(source, plan.to_add, target.frame, bar.update))
-        else:
-            glyphs = list(stylize_glyphs(source, plan.to_add, target.frame, stylizer,
-                                         batch_size=args.batch_size, trace_settings=options.trace_settings(args),
-                                         pool_map=pool_map, progress=bar.update))
+            print(f"trace threshold {stylizer.ink_threshold:.2f}, calibrated for this model on its validation "
+                  "characters (--threshold overrides)", file=sys.stderr)
+        bar = tqdm(total=len(plan.to_add), unit="glyph", desc="generating", file=sys.stderr, disable=None)  # TTY only
+        with bar:
+            glyphs = generate_glyphs(args, source, target, stylizer, plan.to_add, pool_map, bar.update)
+
     suspicious = failed_checks(glyphs, source, target.frame)
     for check in suspicious[:10]:
         print(f"warning: {check.describe()}", file=sys.stderr)
@@ -131,6 +128,14 @@ def run_ufo(args: argparse.Namespace) -> int:
     print(f"added {len(report.added)}{regenerated}, already present {len(plan.present)}, "
           f"not in source {len(plan.not_in_source)}")
     return 0
+
+
+def generate_glyphs(args, source, target, stylizer, codepoints, pool_map, progress) -> list:
+    """Copy mode (no stylizer) or the model's glyphs, traced in the tracer pool."""
+    if stylizer is None:
+        return list(copy_glyphs(source, codepoints, target.frame, progress))
+    return list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=args.batch_size,
+                               trace_settings=options.trace_settings(args), pool_map=pool_map, progress=progress))
 
 
 def run_designspace(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import typing
 from dataclasses import dataclass, field
 from typing import Literal, Optional
@@ -33,6 +34,21 @@ class GeneratorConfig:
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
     residual: bool = option(False, "predict a correction to the source: logits = net(x) + 4*(2x-1), so training "
                                    "starts from the copy baseline")
+
+    def __post_init__(self) -> None:
+        """Ranges a model file must respect, checked before any network is built (a wrong value could ask for
+        gigabytes)."""
+        checks = [(1 <= self.ngf <= 256, "ngf must be 1..256"),
+                  (self.depth is None or 1 <= self.depth <= 9, "depth must be 1..9"),
+                  (1 <= self.max_mult <= 16, "max_mult must be 1..16"),
+                  (self.norm in ("batch", "instance"), "norm must be 'batch' or 'instance'"),
+                  (0 <= self.dropout < 1, "dropout must lie in [0, 1)"),
+                  (all(1 <= size <= 512 for size in self.attention_sizes), "attention_sizes must be 1..512 px"),
+                  (0 <= self.exemplars <= 32, "exemplars must be 0..32"),
+                  (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096")]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
 
 
 @dataclass(frozen=True)
@@ -186,8 +202,34 @@ def from_dict(cls, data: dict):
             value = from_dict(kind, value)
         elif typing.get_origin(kind) is tuple:
             value = tuple(value)
+        if not _has_type(value, kind):
+            raise ValueError(f"{cls.__name__}.{name} = {value!r} is not of type {_show_type(kind)}")
         values[name] = value
     return cls(**values)
+
+
+def _has_type(value, kind) -> bool:
+    """Whether a value read from JSON fits a field type (int, float, bool, str, Optional, Literal, tuple[int, ...])."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Union:
+        return any(_has_type(value, arg) for arg in args)
+    if origin is Literal:
+        return value in args
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_has_type(item, args[0]) for item in value)
+    if kind is type(None):
+        return value is None
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, kind) if isinstance(kind, type) else True
+
+
+def _show_type(kind) -> str:
+    return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
 
 
 # ---- CLI mapping -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from fontcomplete.errors import FontcompleteError
@@ -113,6 +113,8 @@ def read_info(directory: Path) -> ModelInfo:
         raise FontcompleteError(f"{path} is not readable JSON: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise FontcompleteError(f"{path} is not a fontcomplete model config (format != {FORMAT!r})")
+    if not isinstance(data.get("format_version", 0), int):
+        raise FontcompleteError(f"{path}: format_version must be an integer")
     if data.get("format_version", 0) > FORMAT_VERSION:
         raise FontcompleteError(f"{path} has model format {data.get('format_version')}; this fontcomplete reads "
                                 f"up to {FORMAT_VERSION}: upgrade fontcomplete")
@@ -123,7 +125,7 @@ def read_info(directory: Path) -> ModelInfo:
         generator = from_dict(GeneratorConfig, data["generator"])
         categories = tuple(str(c) for c in data["categories"])
         thresholds = {str(k): float(v) for k, v in data.get("ink_thresholds", {}).items()}
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise FontcompleteError(f"{path}: invalid model config ({error})") from None
     if size not in SUPPORTED_SIZES or not categories:
         raise FontcompleteError(f"{path}: invalid image_size {size} or empty categories")
@@ -147,22 +149,37 @@ def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Gen
     path = Path(directory) / WEIGHTS
     if not path.is_file():
         raise FontcompleteError(f"{directory} has {CONFIG} but no {WEIGHTS}")
+    _check_shapes(path, info)  # from the file's header and a weightless network: nothing is allocated yet
     try:
         weights = load_file(path, device="cpu")
     except (SafetensorError, OSError, ValueError) as error:
         raise FontcompleteError(f"{path} is not a readable safetensors file: {error}") from None
     generator = Generator(info.generator, info.image_size, len(info.categories))
-    expected = generator.state_dict()
-    missing = sorted(set(expected) - set(weights))
-    unexpected = sorted(set(weights) - set(expected))
-    wrong = sorted(k for k in set(expected) & set(weights) if expected[k].shape != weights[k].shape)
+    generator.load_state_dict(weights, strict=True)
+    return generator.to(device).eval(), info
+
+
+def _check_shapes(path: Path, info: ModelInfo) -> None:
+    """The tensors in the weights file must be exactly those of the architecture config.json describes."""
+    try:
+        with safe_open(path, framework="pt") as weights_file:
+            stored = {key: tuple(weights_file.get_slice(key).get_shape()) for key in weights_file.keys()}
+    except (SafetensorError, OSError, ValueError) as error:
+        raise FontcompleteError(f"{path} is not a readable safetensors file: {error}") from None
+    try:
+        with torch.device("meta"):
+            skeleton = Generator(info.generator, info.image_size, len(info.categories))
+    except ValueError as error:
+        raise FontcompleteError(f"{path.parent / CONFIG}: invalid model config ({error})") from None
+    expected = {key: tuple(tensor.shape) for key, tensor in skeleton.state_dict().items()}
+    missing = sorted(set(expected) - set(stored))
+    unexpected = sorted(set(stored) - set(expected))
+    wrong = sorted(k for k in set(expected) & set(stored) if expected[k] != stored[k])
     if missing or unexpected or wrong:
         detail = "; ".join(f"{label}: {', '.join(keys[:3])}{' …' if len(keys) > 3 else ''}"
                            for label, keys in (("missing", missing), ("unexpected", unexpected),
                                                ("wrong shape", wrong)) if keys)
         raise FontcompleteError(f"{path} does not match the architecture in {CONFIG} ({detail})")
-    generator.load_state_dict(weights, strict=True)
-    return generator.to(device).eval(), info
 
 
 def run_file(model_dir: Path, name: str) -> Path | None:
