@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import ufoLib2
 from fontTools.ufoLib.glifLib import writeGlyphToString
 
-from fontcomplete import __version__
+from fontcomplete import __version__, faults
 from fontcomplete.charsets import is_han
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.journal import commit
@@ -299,6 +299,7 @@ def save_all_atomic(saves: Sequence[tuple[ufoLib2.Font, str | Path | None, Itera
                 raise ValueError("save_atomic updates an existing UFO; open it with open_ufo(path)")
             names = unsaved_glyph_names(ufo) if glyph_names is None else glyph_names
             staged.append(stage_save(ufo, ufo.path if path is None else path, names))
+        faults.crash_point("staged")
         commit([s for s in staged if s is not None])
     except BaseException:
         for save in staged:

@@ -1,0 +1,178 @@
+"""Kill fills of the example UFO (and designspace) at random moments and check that nothing is ever lost.
+
+    python benchmarks/crash_trials.py --kills 50 --interrupts 10 --designspace 20 --model-kills 2 --jobs 2
+
+Each trial copies a pristine target, starts `fontcomplete fill` (copy mode, Big5-1), and kills it: SIGKILL after
+a random delay, or, for a share of trials, at a commit point inside the save window (FONTCOMPLETE_CRASH_AT);
+SIGINT trials send Ctrl-C after a random delay. It then checks the target as the kill left it (byte-identical
+to before, complete with every original file unchanged, or pending a journal), recovers it as the next run
+would, checks again (before or complete, every master alike), reruns the fill and checks that it completes.
+Prints one line per trial and a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc" / "sources"
+SOURCE = EXAMPLE / "NotoSansCJKtc-Subset.otf"
+SAVE_POINTS = ["staged", "entries-written", "record-written", "swapped", "entries-removed"]
+
+
+def unpack(ufoz: Path, target: Path) -> Path:
+    with zipfile.ZipFile(ufoz) as archive:
+        top = archive.namelist()[0].split("/", 1)[0]
+        archive.extractall(target.parent / "unpack")
+    shutil.move(target.parent / "unpack" / top, target)
+    shutil.rmtree(target.parent / "unpack")
+    return target
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def state(target: Path, before: dict[str, str]) -> str:
+    """before | complete | pending (journal beside it) | lost (an original file changed) | corrupt."""
+    from fontTools.ufoLib import UFOReader
+
+    siblings = [p.name for p in target.parent.iterdir()  # a stale lock alone is not a pending save
+                if p.name.startswith(f".{target.name}.") and not p.name.endswith(".fontcomplete-lock")]
+    try:
+        with UFOReader(target) as reader:
+            reader.getGlyphSet().getUnicodes()  # parses every .glif
+    except Exception:
+        return "pending" if siblings else "corrupt"
+    now = digest_tree(target)
+    if now == before:
+        return "before" if not siblings else "before+pending"
+    plists = {"glyphs/contents.plist", "lib.plist"}
+    if any(now.get(name) != sha for name, sha in before.items() if name not in plists):
+        return "lost"
+    return "complete" if not siblings else "complete+pending"
+
+
+def fill_command(target: Path, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "fontcomplete", "fill", str(target), "--source", str(SOURCE), "--charset",
+            "big5-1", "--workers", "1", *extra]
+
+
+def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str], seed: int, extra: list[str],
+          longest: float) -> tuple[str, bool, str]:
+    """One trial in its own directory; returns (kind, ok, line)."""
+    from fontcomplete import journal
+
+    rng = random.Random(seed)
+    directory = work / f"{kind}-{number:03d}"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(pristine, directory)
+    paths = [directory / t for t in targets]
+    befores = [digest_tree(p) for p in paths if p.is_dir()]
+    target = directory / targets[-1] if len(targets) == 1 else directory / "Fam.designspace"
+    env = {**os.environ}
+    point = None
+    if kind in ("kill", "designspace", "model") and rng.random() < 0.3:
+        point = rng.choice(SAVE_POINTS)
+        env["FONTCOMPLETE_CRASH_AT"] = point
+    started = time.monotonic()
+    process = subprocess.Popen(fill_command(target, extra), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    delay = rng.uniform(0.5, longest)
+    if point is None:
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGINT if kind == "interrupt" else signal.SIGKILL)
+    code = process.wait()
+    err = process.stderr.read()
+    killed_at = point or f"{time.monotonic() - started:.1f}s"
+    raw = [state(p, b) for p, b in zip(paths, befores)]
+    problems = []
+    if kind == "interrupt":
+        if code == 130 and "nothing was written" in err and any(s != "before" for s in raw):
+            problems.append("exit 130 said nothing was written, but the UFO changed")
+        if code not in (0, 130):
+            problems.append(f"exit {code}: {err.strip()[-200:]}")
+    if len(set(s.split("+")[0] for s in raw)) > 1:
+        out_of_step = "masters out of step until recovery"
+    else:
+        out_of_step = ""
+    with journal.writing(paths):
+        pass
+    recovered = [state(p, b) for p, b in zip(paths, befores)]
+    if any(s not in ("before", "complete") for s in recovered) or len(set(recovered)) > 1:
+        problems.append(f"after recovery {recovered}")
+    rerun = subprocess.run(fill_command(target, extra), cwd=ROOT, capture_output=True, text=True)
+    final = [state(p, b) for p, b in zip(paths, befores)]
+    leftovers = [p.name for p in directory.iterdir() if "fontcomplete" in p.name]
+    if rerun.returncode != 0 or any(s != "complete" for s in final) or leftovers:
+        problems.append(f"rerun exit {rerun.returncode}, {final}, leftovers {leftovers}")
+    shutil.rmtree(directory, ignore_errors=True)
+    line = (f"{kind} {number:3d}: {killed_at:>16} exit {code:4d} raw {','.join(raw):30} "
+            f"recovered {','.join(recovered):18} {out_of_step} {'; '.join(problems) or 'ok'}")
+    return kind, not problems, line
+
+
+def prepare(work: Path) -> tuple[Path, Path]:
+    """Pristine copies: the Regular master alone, and the two-master designspace."""
+    single, family = work / "pristine-ufo", work / "pristine-designspace"
+    if not single.exists():
+        single.mkdir(parents=True)
+        unpack(EXAMPLE / "ZenMaruGothic-Regular.ufoz", single / "Zen.ufo")
+    if not family.exists():
+        family.mkdir(parents=True)
+        unpack(EXAMPLE / "ZenMaruGothic-Regular.ufoz", family / "Regular.ufo")
+        unpack(EXAMPLE / "ZenMaruGothic-BoldMaster.ufoz", family / "Bold.ufo")
+        text = (EXAMPLE / "ZenMaruGothic.designspace").read_text()
+        text = text.replace("ZenMaruGothic-Regular.ufoz", "Regular.ufo")
+        (family / "Fam.designspace").write_text(text.replace("ZenMaruGothic-BoldMaster.ufoz", "Bold.ufo"))
+    return single, family
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--interrupts", type=int, default=10)
+    parser.add_argument("--designspace", type=int, default=20)
+    parser.add_argument("--model-kills", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=ROOT / "runs" / "crash-trials")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    single, family = prepare(args.work)
+    plan = [("kill", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.kills)]
+    plan += [("interrupt", i, single, ["Zen.ufo"], [], 14.0) for i in range(args.interrupts)]
+    plan += [("designspace", i, family, ["Regular.ufo", "Bold.ufo"], [], 40.0) for i in range(args.designspace)]
+    plan += [("model", i, single, ["Zen.ufo"], ["--model", "zen-maru-gothic", "--views", "1"], 60.0)
+             for i in range(args.model_kills)]
+    results = []
+    with ThreadPoolExecutor(args.jobs) as pool:
+        futures = [pool.submit(trial, kind, i, args.work, pristine, targets, args.seed * 1000 + n, extra, longest)
+                   for n, (kind, i, pristine, targets, extra, longest) in enumerate(plan)]
+        for future in futures:
+            results.append(future.result())
+            print(results[-1][2], flush=True)
+    for kind in ("kill", "interrupt", "designspace", "model"):
+        mine = [ok for k, ok, _ in results if k == kind]
+        if mine:
+            in_save = sum(1 for k, _, line in results if k == kind and not line.split(":")[1].strip()[0].isdigit())
+            print(f"{kind}: {len(mine)} trials, {in_save} at a commit point in the save window, "
+                  f"{mine.count(False)} failed")
+
+
+if __name__ == "__main__":
+    main()
