@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fontcomplete.designspace import CompleteSettings, Completer, Completion, MastersPlan, plan_masters, \
     read_designspace
+from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import Generated
 from fontcomplete.merge import NewGlyph, glyph_headers, merge_glyphs, open_ufo, save_all_atomic
 from fontcomplete.ufo_check import check_ufo_files
@@ -26,6 +27,8 @@ def master_files(path: str | Path) -> MasterFiles:
     default = document.findDefault()
     paths = [Path(source.path) for source in sources]
     for master in paths:
+        if not master.exists():
+            raise FontcompleteError(f"{path}: the master {master} does not exist")
         check_ufo_files(master)
     return MasterFiles(paths, next((i for i, s in enumerate(sources) if s is default), 0))
 

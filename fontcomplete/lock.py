@@ -71,8 +71,11 @@ def locked(target: str | os.PathLike) -> Iterator[None]:
     try:
         holder = {"pid": os.getpid(), "command": " ".join(["fontcomplete", *sys.argv[1:]])[:300],
                   "started": time.time()}
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(holder).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(holder).encode())
+        except OSError:  # a full disk: the lock holds without the note of who holds it
+            pass
         yield
     finally:
         try:

@@ -69,12 +69,19 @@ def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) 
             raise FontcompleteError(f"{path} is neither a UFO directory nor a .ufoz zip file")
     except OSError as error:
         staged.discard()
-        raise FontcompleteError(f"cannot save {path}: {error.strerror or error}"
-                                f"{f' ({error.filename})' if error.filename else ''}; the UFO is unchanged") from None
+        raise FontcompleteError(f"cannot save {path}: {_describe(error)}; the UFO is unchanged") from None
     except BaseException:
         staged.discard()
         raise
     return staged
+
+
+def _describe(error: OSError) -> str:
+    """An OSError in a few words; shutil.copytree gathers (source, destination, message) triples instead."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        source, _, message = error.args[0][0]
+        return f"{message.split(':', 1)[0].split('] ', 1)[-1]} (copying {source})"
+    return f"{error.strerror or error}{f' ({error.filename})' if error.filename else ''}"
 
 
 def _write_changes(root: Path, ufo: ufoLib2.Font, glyph_names: list[str], lib_changed: bool, format_version) -> None:

@@ -94,6 +94,14 @@ def _fail_save(monkeypatch, code):
     return []
 
 
+def _fail_copy(monkeypatch, code):
+    def fail(src, dst, **kwargs):
+        raise OSError(code, os.strerror(code), dst)
+
+    monkeypatch.setattr("fontcomplete.ufo_save.shutil.copy2", fail)  # copytree gathers these into shutil.Error
+    return []
+
+
 def _fail_lock(monkeypatch, code):
     def fail(path):
         raise OSError(code, os.strerror(code), str(path))
@@ -115,6 +123,7 @@ CASES = {
     "broken-contents": (lambda p, m, mp: (p / "T.ufo" / "glyphs" / "contents.plist").write_text("x") and [],
                         "contents.plist"),
     "disk-full": (lambda p, m, mp: _fail_save(mp, errno.ENOSPC), "No space left on device"),
+    "disk-full-while-copying": (lambda p, m, mp: _fail_copy(mp, errno.ENOSPC), "No space left on device"),
     "read-only-ufo": (lambda p, m, mp: _fail_save(mp, errno.EROFS), "Read-only file system"),
     "immutable-directory": (lambda p, m, mp: _fail_lock(mp, errno.EPERM), "Operation not permitted"),
     "model-ngf-4096": (lambda p, m, mp: _edited_model(m, p, lambda c: c["generator"].update(ngf=4096)),
@@ -214,6 +223,16 @@ def test_designspace_refuses_source_index(tmp_path, capsys):
     two_master_designspace(tmp_path)
     assert fill_designspace(tmp_path, "--source-index", "0") == 2
     assert "--source-index" in capsys.readouterr().err
+
+
+def test_designspace_with_a_missing_master_is_one_line(tmp_path, capsys):
+    two_master_designspace(tmp_path)
+    shutil.rmtree(tmp_path / "Fam-Bold.ufo")
+    before = directory_state(tmp_path)
+    assert fill_designspace(tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "Fam-Bold.ufo does not exist" in err and len(err.strip().splitlines()) == 1
+    assert directory_state(tmp_path) == before
 
 
 def run_fill(project: Path, charset: str, env: dict | None = None) -> subprocess.Popen:
