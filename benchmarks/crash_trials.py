@@ -51,14 +51,14 @@ def state(target: Path, before: dict[str, str]) -> str:
 
     siblings = [p.name for p in target.parent.iterdir()  # a stale lock alone is not a pending save
                 if p.name.startswith(f".{target.name}.") and not p.name.endswith(".fontcomplete-lock")]
-    try:
-        with UFOReader(target) as reader:
-            reader.getGlyphSet().getUnicodes()  # parses every .glif
-    except Exception:
-        return "pending" if siblings else "corrupt"
-    now = digest_tree(target)
+    now = digest_tree(target) if target.is_dir() else {}
     if now == before:
         return "before" if not siblings else "before+pending"
+    try:
+        with UFOReader(target) as reader:
+            reader.getGlyphSet().getUnicodes()  # parses every .glif (only needed when something changed)
+    except Exception:
+        return "pending" if siblings else "corrupt"
     plists = {"glyphs/contents.plist", "lib.plist"}
     if any(now.get(name) != sha for name, sha in before.items() if name not in plists):
         return "lost"
