@@ -6,15 +6,16 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Sequence
 
 from fontcomplete import __version__, fill
+from fontcomplete.atomic import write_bytes_atomic
 from fontcomplete.fonts import SourceFont
 from fontcomplete.frame import EmFrame
+from fontcomplete.outline import Outline, from_json, to_json
 from fontcomplete.trace import TraceSettings
 
 CACHE_ENV = "FONTCOMPLETE_CACHE"
@@ -59,14 +60,6 @@ def outline_key(generator: str, source_fingerprint: str, glyph: str, frame: EmFr
     return OutlineKey(generator, source_fingerprint, glyph, (frame.left, frame.bottom, frame.side), trace_items)
 
 
-def _to_json(outline: fill.Outline) -> list:
-    return [[operator, [list(point) for point in operands]] for operator, operands in outline]
-
-
-def _from_json(data: list) -> fill.Outline:
-    return [(operator, tuple(map(tuple, operands))) for operator, operands in data]
-
-
 class OutlineCache:
     """A directory of `<digest[:2]>/<digest>.json` entries. Writes go to a temp file then os.replace (atomic),
     so concurrent builds never see half an entry. An entry is a line with the sha256 of the rest, then JSON
@@ -80,7 +73,7 @@ class OutlineCache:
         digest = key.digest()
         return self.directory / digest[:2] / f"{digest}.json"
 
-    def get(self, key: OutlineKey) -> fill.Outline | None:
+    def get(self, key: OutlineKey) -> Outline | None:
         path = self.path_for(key)
         try:
             checksum, _, payload = path.read_bytes().partition(b"\n")
@@ -99,18 +92,15 @@ class OutlineCache:
             logger.warning("fontcomplete cache: ignoring a corrupt entry %s", path)
             return None
         self.hits += 1
-        return _from_json(entry["outline"])
+        return from_json(entry["outline"])
 
-    def put(self, key: OutlineKey, outline: fill.Outline) -> None:
+    def put(self, key: OutlineKey, outline: Outline) -> None:
         path = self.path_for(key)
-        payload = json.dumps({"format": FORMAT, "key": key.as_json(), "outline": _to_json(outline)},
+        payload = json.dumps({"format": FORMAT, "key": key.as_json(), "outline": to_json(outline)},
                              separators=(",", ":")).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-            os.replace(temp, path)
+            write_bytes_atomic(path, hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         except OSError as error:  # a read-only or full cache slows builds down but never breaks them
             logger.warning("fontcomplete cache: cannot write %s: %s", path, error)
 
@@ -125,7 +115,7 @@ class NoCache(OutlineCache):
         self.misses += 1
         return None
 
-    def put(self, key: OutlineKey, outline: fill.Outline) -> None:
+    def put(self, key: OutlineKey, outline: Outline) -> None:
         pass
 
 
@@ -151,14 +141,14 @@ def source_fingerprint(source: SourceFont) -> str:
 def generate_cached(cache: OutlineCache, source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame,
                     stylizer: fill.Stylizer | None = None, *, trace_settings: TraceSettings = TraceSettings(),
                     batch_size: int = 64, pool_map=map,
-                    progress: Callable[[int], None] = lambda n: None) -> dict[int, fill.Outline]:
+                    progress: Callable[[int], None] = lambda n: None) -> dict[int, Outline]:
     """Outlines for the codepoints (copy mode when stylizer is None), from the cache where it has them."""
     generator = stylizer.model_id if stylizer is not None else "copy"
     fingerprint = source_fingerprint(source)
     settings = fill.model_trace_settings(trace_settings, stylizer)
     keys = {cp: outline_key(generator, fingerprint, source.cmap[cp], target_frame, settings)
             for cp in codepoints}
-    outlines: dict[int, fill.Outline] = {}
+    outlines: dict[int, Outline] = {}
     for codepoint in codepoints:
         cached = cache.get(keys[codepoint])
         if cached is not None:

@@ -48,7 +48,8 @@ def main(args: list[str] | None = None) -> int:
     try:
         return namespace.run(namespace)
     except FontcompleteError as error:
-        print(f"fontcomplete {namespace.command}: error: {error}", file=sys.stderr)
+        message = " ".join(str(error).split())  # one line, whatever a library put into the message
+        print(f"fontcomplete {namespace.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except InterruptedAfterSave:
         print(f"fontcomplete {namespace.command}: interrupted; the save had begun and was completed first",

@@ -1,4 +1,4 @@
-"""The pipeline: codepoints → raster → stylizer → trace → outlines in the target's units, ready to merge."""
+"""Generators: copy mode and model mode (raster → stylizer → trace), outlines in the target's units."""
 
 from __future__ import annotations
 
@@ -17,11 +17,9 @@ from fontTools.pens.transformPen import TransformPen
 
 from fontcomplete.fonts import SourceFont
 from fontcomplete.frame import EmFrame
+from fontcomplete.outline import Outline, replay
 from fontcomplete.raster import render_many
 from fontcomplete.trace import TraceSettings, trace_to_recording
-
-Outline = list  # a RecordingPen value: [(operator, args), ...] in the target's font units
-
 
 VIEWS = 5  # a model's output is averaged over 1 to VIEWS views of each glyph, VIEWS by default (ml.stylizer)
 
@@ -48,8 +46,7 @@ class Generated:
     outline: Outline
 
     def draw(self, pen) -> None:
-        for operator, operands in self.outline:
-            getattr(pen, operator)(*operands)
+        replay(self.outline, pen)
 
 
 def frame_to_frame(source: EmFrame, target: EmFrame) -> Transform:
@@ -100,18 +97,6 @@ def default_workers() -> int:
 def model_trace_settings(settings: TraceSettings, stylizer: Stylizer | None) -> TraceSettings:
     """`settings` with the threshold fixed: the one given, else the model's calibrated one, else 0.5."""
     return settings.resolved(stylizer.ink_threshold if stylizer is not None else None)
-
-
-def glyph_provenance(model_id: str, source: SourceFont, trace: TraceSettings | None = None) -> dict[str, str]:
-    """What each new glyph records in its lib (merge adds the date): tool, model, source font and, for a model's
-    ink, the trace settings it was traced with (resolved: the threshold actually used)."""
-    from fontcomplete import __version__
-
-    provenance = {"tool": f"fontcomplete {__version__}", "model": model_id,
-                  "source": f"{source.name} ({source.path.name})"}
-    if trace is not None:
-        provenance["trace"] = trace.describe()
-    return provenance
 
 
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,

@@ -13,7 +13,9 @@ lib-key filter whose module cannot be imported (e.g. fontcomplete missing from t
 
 Options: source, sources (master file name, stem or style name -> source font), charset (name, file or list),
 model ("copy", a model directory or shipped name), style, styles (master -> style), device, cache (directory;
-False for none; default $FONTCOMPLETE_CACHE or ~/.cache/fontcomplete), batch_size, views (1 to 5, default 5).
+False for none; default $FONTCOMPLETE_CACHE or ~/.cache/fontcomplete), batch_size, views (1 to 5, default 5), and
+ufo2ft's own include, exclude and pre. It is a pre-filter by default: the new glyphs must exist before
+decomposition, overlap removal and cu2qu run; pre=False runs it after them (the glyphs then keep cubic curves).
 """
 
 from __future__ import annotations
@@ -23,20 +25,20 @@ import logging
 import time
 from pathlib import Path
 
-import ufoLib2
 from ufo2ft.constants import FILTERS_KEY
-from ufoLib2.objects import Contour, Point
 from ufo2ft.filters import BaseFilter, BaseIFilter, getFilterClass
-from ufo2ft.util import _GlyphSet
 
-from fontcomplete.designspace import CompleteSettings, Completer, han_glyphs
+from fontcomplete.engine import CompleteSettings, Completer
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.merge import MARK_COLOR, PROVENANCE_KEY, glyph_name_for, learn_metrics
+from fontcomplete.merge import NewGlyph, build_glyph, learn_metrics
+from fontcomplete.ufo_glyphs import han_glyphs
 
 logger = logging.getLogger(__name__)
 LIB_NAMESPACE = "fontcomplete"
-_OPTIONS = {"source": None, "sources": None, "charset": "big5-1", "model": "copy", "style": None, "styles": None,
-            "device": "auto", "cache": None, "batch_size": 64, "views": CompleteSettings.views}
+_DEFAULTS = CompleteSettings()
+_OPTIONS = {"source": None, "sources": None, "charset": _DEFAULTS.charset[0], "model": _DEFAULTS.model,
+            "style": None, "styles": None, "device": _DEFAULTS.device, "cache": None,
+            "batch_size": _DEFAULTS.batch_size, "views": _DEFAULTS.views}
 
 
 def settings_from_options(options) -> CompleteSettings:
@@ -49,15 +51,18 @@ def settings_from_options(options) -> CompleteSettings:
 
 
 class _Completing:
-    """What the single-font and the interpolatable filters share: settings, loading, adding glyphs."""
+    """What the single-font and the interpolatable filters share: settings, loading, adding glyphs.
+
+    The glyphs are added while ufo2ft sets up the filter's context (the public hook that sees the whole glyph set);
+    the per-glyph filter() then changes nothing."""
 
     _kwargs = _OPTIONS
-    _pre = True
+    _pre = True  # ufo2ft's default for `pre` when the user gives none
 
     def start(self) -> None:
-        self.pre = True  # new glyphs must exist before decomposition, overlap removal and cu2qu run
         try:
             self.completer = Completer(settings_from_options(self.options))
+            self.completer.check_models()
         except FontcompleteError as error:
             raise FontcompleteError(f"fontcomplete filter cannot start: {error}") from None
 
@@ -75,29 +80,21 @@ class _Completing:
         started = time.perf_counter()
         completer = self.completer
         masters = [completer.master(font, glyph_set) for font, glyph_set in zip(fonts, glyph_sets)]
-        completion = completer.complete(masters, default)
+        completion = completer.complete(masters, completer.plan(masters), default)
         added = set()
         for font, glyph_set, master, outlines in zip(fonts, glyph_sets, masters, completion.outlines):
-            metrics = learn_metrics(font, han_glyphs(glyph_set))
+            metrics = learn_metrics(font, han_glyphs(glyph_set[name] for name in glyph_set.keys()))
             provenance = completer.provenance(master)
-            factory = self.context.glyphFactory
             for codepoint, outline in outlines.items():
-                name = glyph_name_for(codepoint)
-                glyph = factory(name=name, unicodes=[codepoint], width=metrics.advance)
-                if metrics.height is not None:
-                    glyph.height = metrics.height
-                if metrics.vertical_origin is not None:
-                    glyph.lib["public.verticalOrigin"] = metrics.vertical_origin
-                draw_into(glyph, outline)
-                glyph.lib["public.markColor"] = MARK_COLOR
-                glyph.lib[PROVENANCE_KEY] = provenance
-                glyph_set[name] = glyph
-                added.add(name)
+                glyph = build_glyph(NewGlyph(codepoint, outline, provenance), metrics, None,
+                                    self.context.glyphFactory)  # no date: a build is reproducible
+                glyph_set[glyph.name] = glyph
+                added.add(glyph.name)
         cache = completer.cache
         logger.info("fontcomplete: added %d glyphs to %d master(s) in %.2f s (filter time; cache %s: %d hits, "
                     "%d generated, %d corrupt), %d not in the source, %d incompatible",
                     len(added), len(masters), time.perf_counter() - started, cache.directory or "off",
-                    cache.hits, cache.misses, cache.corrupt, len(completion.not_in_source),
+                    cache.hits, cache.misses, cache.corrupt, len(completion.plan.not_in_source),
                     len(completion.incompatible))
         cache.hits = cache.misses = cache.corrupt = 0
         return added
@@ -106,56 +103,26 @@ class _Completing:
 class CompleteFilter(_Completing, BaseFilter):
     """Adds the missing glyphs to one font's glyph set (static builds: fontmake -u / -o otf, ttf)."""
 
-    def __call__(self, font, glyphSet=None):  # noqa: N803 (ufo2ft's signature)
-        if glyphSet is None:
-            glyphSet = _GlyphSet.from_layer(font)
-        self.set_context(font, glyphSet)
-        return self.complete([font], [glyphSet])
+    def set_context(self, font, glyphSet):  # noqa: N803 (ufo2ft's signature)
+        context = super().set_context(font, glyphSet)
+        context.modified.update(self.complete([font], [glyphSet]))
+        return context
+
+    def filter(self, glyph) -> bool:
+        return False
 
 
 class CompleteIFilter(_Completing, BaseIFilter):
     """Adds compatible glyphs to every master at once (ufo2ft picks this in interpolatable/variable builds)."""
 
-    def __call__(self, fonts, glyphSets=None, instantiator=None, **kwargs):  # noqa: N803
-        if glyphSets is None:
-            glyphSets = [_GlyphSet.from_layer(font) for font in fonts]
-        self.set_context(fonts, glyphSets, instantiator, **kwargs)
+    def set_context(self, fonts, glyphSets, instantiator=None, **kwargs):  # noqa: N803
+        context = super().set_context(fonts, glyphSets, instantiator, **kwargs)
         default = instantiator.default_source_idx if instantiator is not None else 0
-        return self.complete(fonts, glyphSets, default)
+        context.modified.update(self.complete(fonts, glyphSets, default))
+        return context
 
-
-def outline_contours(outline: list) -> list[list[tuple]] | None:
-    """Segment-pen operations → UFO point lists [(x, y, type)], as SegmentToPointPen makes them; None when the
-    outline has operations this fast path does not cover."""
-    contours, points = [], []
-    for operator, operands in outline:
-        if operator == "moveTo":
-            points = [[*operands[0], "move"]]
-        elif operator == "lineTo":
-            points.append([*operands[0], "line"])
-        elif operator == "curveTo" and len(operands) == 3:
-            points += [[*operands[0], None], [*operands[1], None], [*operands[2], "curve"]]
-        elif operator == "closePath":
-            if len(points) > 1 and points[-1][:2] == points[0][:2] and points[-1][2] is not None:
-                points[0][2] = points.pop()[2]
-            else:
-                points[0][2] = "line"
-            contours.append([tuple(point) for point in points])
-        else:
-            return None
-    return contours
-
-
-def draw_into(glyph, outline: list) -> None:
-    """Add the outline's contours to a ufoLib2 glyph directly (several times faster than its pen), or via the pen."""
-    contours = outline_contours(outline)
-    if contours is None or not isinstance(glyph, ufoLib2.objects.Glyph):
-        pen = glyph.getPen()
-        for operator, operands in outline:
-            getattr(pen, operator)(*operands)
-        return
-    for points in contours:
-        glyph.contours.append(Contour(points=[Point(x, y, kind) for x, y, kind in points]))
+    def filter(self, glyphName, glyphs) -> bool:  # noqa: N803
+        return False
 
 
 Filter = CompleteFilter  # the class the lib key {"namespace": "fontcomplete", "name": "filter"} resolves to
@@ -172,7 +139,7 @@ def check_lib_filters(path: str | Path) -> list[str]:
 
         lib = DesignSpaceDocument.fromfile(path).lib
     else:
-        from fontcomplete.merge import open_ufo
+        from fontcomplete.ufo_glyphs import open_ufo
 
         lib = open_ufo(path).lib
     entries = [e for e in lib.get(FILTERS_KEY, []) if str(e.get("namespace", "")).startswith(LIB_NAMESPACE)]

@@ -79,6 +79,13 @@ def frame_from_metrics(upm: int, typo: tuple[Any, Any], fallback: tuple[Any, Any
     return EmFrame(0, round(-0.12 * upm), upm)
 
 
+def ufo_frame(info) -> EmFrame:
+    """The em box of a UFO from its font info: OS/2 typo ascender/descender, else ascender/descender."""
+    upm = int(info.unitsPerEm or 1000)
+    return frame_from_metrics(upm, (info.openTypeOS2TypoAscender, info.openTypeOS2TypoDescender),
+                              (info.ascender, info.descender))
+
+
 def open_font(spec: str | os.PathLike, index: int | None = None) -> SourceFont:
     """Open a .ttf/.otf/.ttc/.otc/.woff/.woff2 file, a collection member ('X.ttc#3') or a UFO."""
     path, index = split_index(spec, index)
@@ -141,11 +148,7 @@ def _open_ufo(path: Path) -> SourceFont:
         raise FontcompleteError(f"{path} is not a readable UFO: {error}") from error
     info = ufo.info
     upm = int(info.unitsPerEm or 1000)
-    frame = frame_from_metrics(
-        upm,
-        (info.openTypeOS2TypoAscender, info.openTypeOS2TypoDescender),
-        (info.ascender, info.descender),
-    )
+    frame = ufo_frame(info)
     cmap: dict[int, str] = {}
     try:
         with UFOReader(path, validate=False) as reader:  # unicodes without parsing every glyph

@@ -15,13 +15,13 @@ import errno
 import json
 import os
 import shutil
-import signal
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from fontcomplete import faults
+from fontcomplete.atomic import write_text_atomic
+from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.lock import locked_all
 from fontcomplete.ufo_save import StagedSave, work_dirs
@@ -43,22 +43,14 @@ def record_path(target: Path) -> Path:
 
 
 def _write_durably(path: Path, data: dict) -> None:
-    """Write JSON to path via a temporary file, fsync'd, renamed, and the directory fsync'd."""
-    temp = path.with_name(path.name + ".tmp")
-    with open(temp, "w", encoding="utf-8") as stream:
-        json.dump(data, stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temp, path)
-    _fsync_dir(path.parent)
+    write_text_atomic(path, json.dumps(data), durable=True)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _remove_temps(target: Path) -> None:
+    """Temporary files of a journal write that a kill cut short."""
+    for name in (entry_path(target).name, record_path(target).name):
+        for temp in target.parent.glob(f".{name}.*.tmp"):
+            temp.unlink(missing_ok=True)
 
 
 def commit(saves: Sequence[StagedSave]) -> None:
@@ -124,7 +116,7 @@ def _roll_back(entries: list[dict]) -> None:
     for entry in entries:
         shutil.rmtree(entry["work"], ignore_errors=True)
         entry_path(Path(entry["target"])).unlink(missing_ok=True)
-        Path(str(entry_path(Path(entry["target"]))) + ".tmp").unlink(missing_ok=True)
+        _remove_temps(Path(entry["target"]))
     record_path(Path(entries[0]["target"])).unlink(missing_ok=True)
 
 
@@ -190,6 +182,7 @@ def recover(targets: Sequence[str | os.PathLike]) -> list[str]:
             _roll_forward(record, listed, held)
         for work in work_dirs(target):  # staged before any journal entry: never committed
             shutil.rmtree(work, ignore_errors=True)
+        _remove_temps(target)
     return done
 
 
@@ -220,14 +213,7 @@ def _exchange(first: Path, second: Path) -> bool:
 @contextmanager
 def _interrupts_deferred() -> Iterator[None]:
     """Hold back Ctrl-C (SIGINT) until the block ends, then raise InterruptedAfterSave if it came."""
-    if threading.current_thread() is not threading.main_thread():
+    with DeferredInterrupt() as held:
         yield
-        return
-    received = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-    if received:
+    if held.requested:
         raise InterruptedAfterSave

@@ -12,38 +12,22 @@ import ufoLib2
 from fontTools.ufoLib.glifLib import writeGlyphToString
 
 from fontcomplete import __version__, faults
-from fontcomplete.charsets import is_han
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.journal import commit
+from fontcomplete.outline import Outline, draw_into
+from fontcomplete.plan import glyph_name_for
+from fontcomplete.provenance import (DIGEST_KEY, MARK_COLOR, PROVENANCE_KEY, is_edited, is_generated,
+                                     is_machine_drawn, outline_digest)
+from fontcomplete.ufo_glyphs import _loaded_glyphs, glyph_headers, han_glyphs, open_ufo
 from fontcomplete.ufo_save import stage_save
 
 __all__ = [
-    "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph",
+    "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph", "build_glyph", "edited_codepoints",
     "generated_codepoints", "glyph_name_for", "ideograph_advance", "is_generated", "learn_metrics", "merge_glyphs",
     "open_ufo", "save_all_atomic", "save_atomic",
 ]
 
-PROVENANCE_KEY = "org.fontcomplete.provenance"
-MARK_COLOR = "0.97,0.56,0.16,1"
 GLYPH_ORDER_KEY = "public.glyphOrder"
-
-
-def glyph_name_for(codepoint: int) -> str:
-    """The AGL-style name of a new glyph: uniXXXX in the BMP, uXXXXX above it."""
-    return f"uni{codepoint:04X}" if codepoint <= 0xFFFF else f"u{codepoint:05X}"
-
-
-def open_ufo(path: str | Path) -> ufoLib2.Font:
-    """Open a target UFO (a .ufo directory or a .ufoz file) lazily, with one clear error line when that fails."""
-    path = Path(path)
-    if not path.exists():
-        raise FontcompleteError(f"target {path} does not exist")
-    if not (path.is_dir() or path.suffix.lower() == ".ufoz"):
-        raise FontcompleteError(f"target {path} is not a UFO (a .ufo directory or a .ufoz file)")
-    try:
-        return ufoLib2.Font.open(path)
-    except Exception as error:  # ufoLib raises many types for broken UFOs
-        raise FontcompleteError(f"cannot read the UFO {path}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -55,86 +39,29 @@ class GlyphMetrics:
     vertical_origin: float | None = None
 
 
-try:  # ufoLib2's marker for glyphs not read yet; without it every glyph is loaded (slower, same result)
-    from ufoLib2.objects.layer import _GLYPH_NOT_LOADED
-except ImportError:  # pragma: no cover
-    _GLYPH_NOT_LOADED = None
-
-
-class GlyphHeader:
-    """A glyph's name, unicodes, advance and lib, read from its .glif without building the outline."""
-
-    def __init__(self, name: str):
-        self.name, self.unicodes, self.width, self.height, self.lib = name, [], 0, 0, {}
-
-    @property
-    def verticalOrigin(self) -> float | None:  # noqa: N802 (the ufoLib2 attribute name)
-        return self.lib.get("public.verticalOrigin")
-
-
-def glyph_headers(ufo: ufoLib2.Font) -> list:
-    """Every default-layer glyph as the loaded ufoLib2 glyph, or a GlyphHeader when it is still only on disk.
-
-    Reading headers is about 3x faster than loading outlines, which matters for targets with thousands of glyphs.
-    """
-    layer = ufo.layers.defaultLayer
-    stored, glyph_set = getattr(layer, "_glyphs", None), getattr(layer, "_glyphSet", None)
-    if _GLYPH_NOT_LOADED is None or not isinstance(stored, dict) or glyph_set is None:
-        return list(layer)
-    headers = []
-    for name, glyph in stored.items():
-        if glyph is _GLYPH_NOT_LOADED:
-            glyph = GlyphHeader(name)
-            read_glif(ufo.path, name, lambda: glyph_set.readGlyph(name, glyph))  # no point pen: no outline
-        headers.append(glyph)
-    return headers
-
-
-def read_glif(ufo_path, glyph_name: str, read: Callable):
-    """read(), with a broken .glif reported as one line naming the UFO and the glyph."""
-    try:
-        return read()
-    except FontcompleteError:
-        raise
-    except Exception as error:  # glifLib raises GlifLibError, expat, value and type errors for broken files
-        raise FontcompleteError(f"{ufo_path}: glyph {glyph_name!r} cannot be read: {error}") from None
-
-
-def _loaded_glyphs(ufo: ufoLib2.Font) -> list[ufoLib2.objects.Glyph]:
-    """The default-layer glyphs held in memory (all of them when ufoLib2's lazy state cannot be seen)."""
-    stored = getattr(ufo.layers.defaultLayer, "_glyphs", None)
-    if _GLYPH_NOT_LOADED is None or not isinstance(stored, dict):
-        return list(ufo.layers.defaultLayer)
-    return [glyph for glyph in stored.values() if glyph is not _GLYPH_NOT_LOADED]
-
-
 def _most_common(values: Iterable):
     counts = Counter(values)
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _han_glyphs(glyphs: Iterable) -> list:
-    return [glyph for glyph in glyphs if any(is_han(cp) for cp in glyph.unicodes)]
-
-
-def learn_metrics(ufo: ufoLib2.Font, han_glyphs: list | None = None) -> GlyphMetrics:
+def learn_metrics(ufo: ufoLib2.Font, han: list | None = None) -> GlyphMetrics:
     """The usual metrics of the target's existing Han glyphs.
 
     Advance: the most common advance. Height (only when the UFO has vhea ascender and descender, so ufo2ft
     builds vmtx): the most common non-zero height of the Han glyphs, else vertTypoAscender - vertTypoDescender.
     Vertical origin (`public.verticalOrigin`): the most common value, when most Han glyphs carry one.
     """
-    han_glyphs = _han_glyphs(glyph_headers(ufo)) if han_glyphs is None else han_glyphs
-    if not han_glyphs:
+    han = han_glyphs(glyph_headers(ufo)) if han is None else han
+    if not han:
         raise FontcompleteError("the UFO has no Han glyphs to learn the advance from")
-    advance = _most_common(glyph.width for glyph in han_glyphs)
+    advance = _most_common(glyph.width for glyph in han)
     height = None
     ascender, descender = ufo.info.openTypeVheaVertTypoAscender, ufo.info.openTypeVheaVertTypoDescender
     if ascender is not None and descender is not None:
-        height = _most_common(glyph.height for glyph in han_glyphs if glyph.height)
+        height = _most_common(glyph.height for glyph in han if glyph.height)
         if height is None:
             height = ascender - descender
-    vertical_origin = _most_common(glyph.verticalOrigin for glyph in han_glyphs)
+    vertical_origin = _most_common(glyph.verticalOrigin for glyph in han)
     return GlyphMetrics(advance=advance, height=height, vertical_origin=vertical_origin)
 
 
@@ -145,14 +72,15 @@ def ideograph_advance(ufo: ufoLib2.Font) -> float:
 
 @dataclass(frozen=True)
 class NewGlyph:
-    """A glyph to add: its codepoint, a draw(pen) callable giving the outline in target units, and provenance.
+    """A glyph to add: its codepoint, its outline in target units (recorded operations, or a draw(pen) callable),
+    and provenance.
 
-    `provenance` holds string values such as {"model": "copy", "source": "NotoSansCJK-Regular.ttc#3"}; the
-    merge adds "tool" and "date" (ISO) unless given.
+    `provenance` holds string values such as {"model": "copy", "source": "NotoSansCJK-Regular.ttc#3"}; building
+    adds "tool" and the outline digest, and merging the date (ISO), unless given.
     """
 
     codepoint: int
-    draw: Callable
+    outline: Outline | Callable
     provenance: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -171,31 +99,37 @@ class MergeReport:
         return [glyph_name_for(cp) for cp in (*self.added, *self.replaced)]
 
 
-def is_generated(glyph) -> bool:
-    """True when the glyph carries fontcomplete's provenance key (this tool added it)."""
-    return PROVENANCE_KEY in glyph.lib
-
-
 def generated_codepoints(ufo: ufoLib2.Font) -> list[int]:
-    """The codepoints of the glyphs fontcomplete added earlier (sorted)."""
+    """The codepoints of the glyphs fontcomplete added earlier (sorted), edited since or not."""
     return sorted({cp for glyph in glyph_headers(ufo) if is_generated(glyph) for cp in glyph.unicodes})
+
+
+def edited_codepoints(ufo: ufoLib2.Font) -> list[int]:
+    """The codepoints of glyphs fontcomplete added that a designer has edited since (they count as the designer's)."""
+    return sorted({cp for glyph in glyph_headers(ufo) if is_edited(glyph) for cp in glyph.unicodes})
 
 
 def _serialise(glyph: ufoLib2.objects.Glyph) -> str:
     return writeGlyphToString(glyph.name, glyph, glyph.drawPoints)
 
 
-def _build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str) -> ufoLib2.objects.Glyph:
-    glyph = ufoLib2.objects.Glyph(glyph_name_for(new.codepoint))
+def build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str | None, factory=ufoLib2.objects.Glyph):
+    """The new glyph (made by `factory(name=…)`): name, codepoint, metrics, outline, mark colour, provenance with
+    the outline digest and, when `today` is given, the date."""
+    glyph = factory(name=glyph_name_for(new.codepoint))
     glyph.unicodes = [new.codepoint]
     glyph.width = metrics.advance
     if metrics.height is not None:
         glyph.height = metrics.height
     if metrics.vertical_origin is not None:
-        glyph.verticalOrigin = metrics.vertical_origin
-    new.draw(glyph.getPen())
-    provenance = {"tool": f"fontcomplete {__version__}", **new.provenance}
-    provenance.setdefault("date", today)
+        glyph.lib["public.verticalOrigin"] = metrics.vertical_origin
+    if callable(new.outline):
+        new.outline(glyph.getPen())
+    else:
+        draw_into(glyph, new.outline)
+    provenance = {"tool": f"fontcomplete {__version__}", **new.provenance, DIGEST_KEY: outline_digest(glyph)}
+    if today is not None:
+        provenance.setdefault("date", today)
     glyph.lib["public.markColor"] = MARK_COLOR
     glyph.lib[PROVENANCE_KEY] = {key: str(value) for key, value in provenance.items()}
     return glyph
@@ -221,32 +155,32 @@ def merge_glyphs(
     """Add the new glyphs to the UFO's default layer (in memory); call save_atomic to write them.
 
     A codepoint or glyph name the UFO already has is never touched, unless that glyph carries fontcomplete's
-    provenance key and `replace_generated` is True. A regenerated glyph equal to the old one (apart from the
+    provenance key, no designer has edited it since, and `replace_generated` is True. A regenerated glyph equal to the old one (apart from the
     date) is left as it is, so reruns change nothing. `metrics` defaults to learn_metrics(ufo).
     """
     layer = ufo.layers.defaultLayer
     existing = glyph_headers(ufo)
     cmap = {cp: glyph.name for glyph in existing for cp in glyph.unicodes}
     if metrics is None:
-        metrics = learn_metrics(ufo, _han_glyphs(existing))
+        metrics = learn_metrics(ufo, han_glyphs(existing))
     today = today or datetime.date.today().isoformat()
     added, replaced, unchanged, skipped = [], [], [], []
     for new in new_glyphs:
         name = glyph_name_for(new.codepoint)
         holders = {cmap.get(new.codepoint), name if name in layer else None} - {None}
         if not holders:
-            layer.insertGlyph(_build_glyph(new, metrics, today), name, copy=False)
+            layer.insertGlyph(build_glyph(new, metrics, today), name, copy=False)
             cmap[new.codepoint] = name
             added.append(new.codepoint)
             continue
         old = layer[name] if holders == {name} else None
         replaceable = (
-            replace_generated and old is not None and is_generated(old) and list(old.unicodes) == [new.codepoint]
+            replace_generated and old is not None and is_machine_drawn(old) and list(old.unicodes) == [new.codepoint]
         )
         if not replaceable:
             skipped.append(new.codepoint)
             continue
-        glyph = _build_glyph(new, metrics, today)
+        glyph = build_glyph(new, metrics, today)
         if _same_apart_from_date(glyph, old):
             unchanged.append(new.codepoint)
         else:

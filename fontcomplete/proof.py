@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Sequence
 
@@ -9,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from fontcomplete.frame import EmFrame
+from fontcomplete.outline import replay
 from fontcomplete.raster import render, render_outline
 
 CELL_GAP, LABEL_HEIGHT, PAGE_MARGIN = 6, 14, 12
@@ -53,19 +55,10 @@ def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarra
     return paths
 
 
-def write_fill_proof(path, source, target_frame: EmFrame, glyphs, size: int = 64) -> list[Path]:
-    """Every generated glyph (fill.Generated) beside the source glyph it came from."""
-    cells = [(f"U+{g.codepoint:04X}", [render(source, source.cmap[g.codepoint], size),
-                                        render_outline(g.draw, target_frame, size)]) for g in glyphs]
-    return write_sheets(path, cells)
-
-
-def write_masters_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict], size: int = 64) -> list[Path]:
-    """Every new glyph of a designspace: the source glyph, then its outline (fill.Outline) in each master."""
-    from fontcomplete.fill import Generated
-
+def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict], size: int = 64) -> list[Path]:
+    """Every new glyph: the source glyph, then its outline (fontcomplete.outline) in each master's frame."""
     cells = [(f"U+{cp:04X}", [render(source, source.cmap[cp], size),
-                              *(render_outline(Generated(cp, outlines[cp]).draw, frame, size)
+                              *(render_outline(partial(replay, outlines[cp]), frame, size)
                                 for frame, outlines in zip(frames, per_master))])
              for cp in sorted(per_master[0])]
     return write_sheets(path, cells)

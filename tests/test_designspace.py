@@ -16,8 +16,11 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
 
-from fontcomplete.designspace import CompleteSettings, Completer, Master, complete_masters, structure
-from fontcomplete.designspace_fill import fill_designspace
+from fontcomplete.designspace import master_files
+from fontcomplete.engine import CompleteSettings, Completer, complete_masters
+from fontcomplete.outline import structure
+from fontcomplete.place import open_plan, place
+from fontcomplete.plan import Master, plan_masters
 from fontcomplete.fill import copy_outline
 from fontcomplete.fit import fit_outline
 from fontcomplete.fonts import open_font
@@ -113,7 +116,7 @@ def test_completer_gives_every_master_compatible_glyphs(project, bold_source):
     ufos = [ufoLib2.Font.open(project / f"Fam-{s}.ufo") for s in ("Regular", "Bold")]
     masters = [completer.master(ufo, ufo) for ufo in ufos]
     assert masters[1].source.path == bold_source
-    completion = completer.complete(masters)
+    completion = completer.complete(masters, completer.plan(masters))
     regular, bold = completion.outlines
     assert sorted(regular) == sorted(bold) == sorted(ord(c) for c in set(WANT) - set(HAVE))
     assert all(structure(regular[cp]) == structure(bold[cp]) for cp in regular)
@@ -133,7 +136,7 @@ def test_incompatible_glyphs_are_left_out_of_every_master_with_a_warning(caplog)
         return {cp: (outline[:-1] if cp == broken else outline) for cp, outline in base.items()}
 
     with caplog.at_level(logging.WARNING):
-        completion = complete_masters(masters, [ord(c) for c in "一二"], generate, fit)
+        completion = complete_masters(masters, plan_masters(masters, [ord(c) for c in "一二"]), generate, fit)
     assert completion.incompatible == [broken]
     assert all(list(per_master) == [ord("二")] for per_master in completion.outlines)
     assert "left out of all of them: 一" in caplog.text
@@ -142,8 +145,11 @@ def test_incompatible_glyphs_are_left_out_of_every_master_with_a_warning(caplog)
 def test_fill_writes_compatible_glyphs_into_every_master(project, bold_source):
     settings = CompleteSettings(source=str(REGULAR), sources=(("Fam-Bold.ufo", str(bold_source)),),
                                 charset=(str(project / "chars.txt"),), cache=False)
-    results, completion = fill_designspace(project / "Fam.designspace", settings)
-    assert [len(report.added) for _, report in results] == [8, 8]
+    files = master_files(project / "Fam.designspace")
+    completer = Completer(settings)
+    targets, plan = open_plan(files, completer)
+    placed = place(targets, completer, plan)
+    assert [len(report.added) for _, report in placed.reports] == [8, 8]
     regular, bold = (ufoLib2.Font.open(project / f"Fam-{s}.ufo") for s in ("Regular", "Bold"))
     for name in ("uni4E00", "uni570B"):
         assert len(regular[name].contours) == len(bold[name].contours) > 0

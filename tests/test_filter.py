@@ -13,7 +13,7 @@ import ufoLib2
 from fontTools.ttLib import TTFont
 from ufo2ft.constants import FILTERS_KEY
 
-import fontcomplete.designspace
+import fontcomplete.engine
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.filter import CompleteFilter, check_lib_filters
 from fontcomplete.raster import render_many
@@ -24,6 +24,12 @@ SOURCE = str(DATA / "NotoSansTC-Subset.otf")
 HAVE = "永字八法"
 WANT = "永字八法一二三人大天"
 NEW = set(WANT) - set(HAVE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_models(monkeypatch):
+    """Each test loads its own (fake) models: the engine keeps loaded models for the life of a process."""
+    monkeypatch.setattr(fontcomplete.engine, "_STYLIZERS", {})
 
 
 @pytest.fixture
@@ -107,11 +113,11 @@ class FakeStylizer:
 def test_model_mode_uses_the_same_path(target, monkeypatch):
     asked = set()
 
-    def load(model, style, device, views):
+    def load(model, style, device, views, target_name=None):
         asked.add((model, views))
         return None if model == "copy" else FakeStylizer()
 
-    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", load)
+    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", load)
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW and asked == {("fake", 5)}
     ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", views=1, **filter_kwargs(target))])
@@ -131,7 +137,7 @@ class ExemplarStylizer(FakeStylizer):
 
 
 def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
-    monkeypatch.setattr(fontcomplete.designspace, "load_stylizer", lambda model, style, device, views: ExemplarStylizer())
+    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", lambda *args: ExemplarStylizer())
     ufo = ufoLib2.Font.open(target)
     font = ufo2ft.compileOTF(ufo, filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW
@@ -167,9 +173,9 @@ def test_fontmake_fails_when_the_source_is_missing(target):
 
 
 def test_fast_contours_match_the_pen():
-    from fontcomplete.designspace import open_source
+    from fontcomplete.engine import open_source
     from fontcomplete.fill import copy_outline
-    from fontcomplete.filter import draw_into
+    from fontcomplete.outline import draw_into
     from fontcomplete.frame import EmFrame
     from fontcomplete.trace import trace_to_recording
     from fontcomplete.raster import render

@@ -219,10 +219,11 @@ def test_designspace_replace_generated_proof_and_workers_behave_as_for_a_ufo(tmp
     assert "to add 6 (regenerating 6)" in capsys.readouterr().out
 
 
-def test_designspace_refuses_source_index(tmp_path, capsys):
+def test_source_index_means_the_same_for_a_designspace(tmp_path, capsys):
     two_master_designspace(tmp_path)
-    assert fill_designspace(tmp_path, "--source-index", "0") == 2
-    assert "--source-index" in capsys.readouterr().err
+    assert fill_designspace(tmp_path, "--source-index", "1") == 2  # the source is no collection: it has no #1
+    assert "no font #1" in capsys.readouterr().err
+    assert fill_designspace(tmp_path, "--source-index", "0") == 0
 
 
 def test_designspace_with_a_missing_master_is_one_line(tmp_path, capsys):

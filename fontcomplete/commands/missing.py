@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from fontcomplete.charsets import MissingSet, missing, resolve_charsets
 from fontcomplete.commands import options
+from fontcomplete.designspace import MasterFiles
+from fontcomplete.engine import CompleteSettings, Completer
+from fontcomplete.place import open_plan
+from fontcomplete.plan import MastersPlan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,30 +18,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_charset_argument(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text",
                         help="text: a charset file of the characters to add, counts and the rest as # comments; "
-                             "json: counts and U+XXXX lists")
+                             "json: counts and U+XXXX lists, with the generated glyphs a designer has edited")
 
 
 def run(args: argparse.Namespace) -> int:
-    target, _ = options.open_target(args.target)
+    target = options.existing_ufo(args.target)
     source = options.open_source(args)
     charsets = options.charsets(args)
-    plan = missing(resolve_charsets(charsets), target.cmap, source.cmap)
+    settings = CompleteSettings(source=source.label, charset=tuple(charsets), cache=False)
+    _, plan = open_plan(MasterFiles([target]), Completer(settings))
     if args.format == "json":
-        print(json.dumps(as_json(plan, str(target.path), source.label, charsets), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(plan, str(target), source.label, charsets), ensure_ascii=False, indent=2))
     else:
         print(as_text(plan))
     return 0
 
 
-def counts(plan: MissingSet) -> dict[str, int]:
-    return {"wanted": len(plan.wanted), "present": len(plan.present),
-            "not_in_source": len(plan.not_in_source), "to_add": len(plan.to_add)}
+def counts(plan: MastersPlan) -> dict[str, int]:
+    return {"wanted": len(plan.wanted), "present": len(plan.present), "not_in_source": len(plan.not_in_source),
+            "name_taken": len(plan.name_taken), "to_add": len(plan.to_add)}
 
 
-def as_json(plan: MissingSet, target: str, source: str, charsets: list[str]) -> dict:
+def _codes(codepoints) -> list[str]:
+    return [f"U+{cp:04X}" for cp in codepoints]
+
+
+def as_json(plan: MastersPlan, target: str, source: str, charsets: list[str]) -> dict:
     return {"target": target, "source": source, "charsets": charsets, "counts": counts(plan),
-            "to_add": [f"U+{cp:04X}" for cp in plan.to_add],
-            "not_in_source": [f"U+{cp:04X}" for cp in plan.not_in_source]}
+            "to_add": _codes(plan.to_add), "not_in_source": _codes(plan.not_in_source),
+            "name_taken": _codes(plan.name_taken), "designer_edited": _codes(plan.edited)}
 
 
 def _entry(codepoint: int) -> str:
@@ -46,14 +54,14 @@ def _entry(codepoint: int) -> str:
     return f"U+{codepoint:04X} {char}" if char.isprintable() and not char.isspace() else f"U+{codepoint:04X}"
 
 
-def as_text(plan: MissingSet) -> str:
+def as_text(plan: MastersPlan) -> str:
     """Counts and lists; the uncommented lines are exactly the characters to add, so the output is a charset file."""
-    numbers = counts(plan)
-    lines = [f"# wanted {numbers['wanted']}, already present {numbers['present']}, "
-             f"not in source {numbers['not_in_source']}, to add {numbers['to_add']}",
-             f"# to add ({numbers['to_add']}):"]
+    lines = [f"# {plan.counts()}", f"# to add ({len(plan.to_add)}):"]
     lines += [_entry(cp) for cp in plan.to_add]
-    if plan.not_in_source:
-        lines.append(f"# not in the source, so they cannot be added ({numbers['not_in_source']}):")
-        lines += [f"# {_entry(cp)}" for cp in plan.not_in_source]
+    for label, codepoints in (("not in the source, so they cannot be added", plan.not_in_source),
+                              ("their glyph name (uniXXXX) is taken by another glyph", plan.name_taken),
+                              ("generated earlier and edited by a designer since (theirs now)", plan.edited)):
+        if codepoints:
+            lines.append(f"# {label} ({len(codepoints)}):")
+            lines += [f"# {_entry(cp)}" for cp in codepoints]
     return "\n".join(lines)

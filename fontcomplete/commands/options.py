@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 from pathlib import Path
 from typing import Callable
@@ -11,6 +10,7 @@ from typing import Callable
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, default_workers
 from fontcomplete.fonts import SourceFont, open_font
+from fontcomplete.model_paths import load_stylizer
 from fontcomplete.trace import TraceSettings
 from fontcomplete.ufo_check import check_ufo_files
 
@@ -36,15 +36,6 @@ def number(kind: type, low: float | None = None, high: float | None = None, *, o
 
 
 POSITIVE_INT = number(int, 1)
-
-
-def shipped_models_dir() -> Path:
-    """Where the models of models/ are: installed as fontcomplete/models, or the checkout's models/."""
-    spec = importlib.util.find_spec("fontcomplete.models")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if Path(location).is_dir():
-            return Path(location)
-    return Path(__file__).resolve().parents[2] / "models"
 
 
 def add_source_arguments(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -120,27 +111,6 @@ def open_target(path: str) -> tuple[SourceFont, object]:
     return target, target.glyph_set
 
 
-def resolve_model_dir(spec: str) -> Path:
-    """A model directory given as a path, or the name of a model shipped in models/."""
-    path, shipped_dir = Path(spec), shipped_models_dir()
-    if path.is_dir():
-        return path
-    if (shipped_dir / spec / "config.json").is_file():
-        return shipped_dir / spec
-    shipped = sorted(p.name for p in shipped_dir.iterdir() if (p / "config.json").is_file()) \
-        if shipped_dir.is_dir() else []
-    raise FontcompleteError(f"model {spec!r} is neither a directory nor a shipped model ({', '.join(shipped) or 'none'})"
-                            " nor 'copy'")
-
-
 def load_stylizer_for(args: argparse.Namespace, target_name: str | None = None):
-    """None for --model copy; else the model, loaded once (this is where torch is first imported).
-
-    Without --style, a model with several styles uses the one named like the target (`target_name`)."""
-    if args.model == "copy":
-        return None
-    model_dir = resolve_model_dir(args.model)
-    from fontcomplete.ml.stylizer import load_stylizer
-
-    return load_stylizer(model_dir, style=args.style, device=args.device, target_name=target_name,
-                         views=args.views)
+    """None for --model copy; else the model, loaded once (this is where torch is first imported)."""
+    return load_stylizer(args.model, args.style, args.device, args.views, target_name)

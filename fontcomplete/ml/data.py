@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from fontcomplete import cache
+from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
 
 RENDER_CACHE_VERSION = 1  # bump when raster.render changes its output
@@ -42,8 +43,8 @@ class PairSet:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "fontcomplete" / "renders"
+    """The renders beside the outline cache: $FONTCOMPLETE_CACHE/renders, else ~/.cache/fontcomplete/renders."""
+    return cache.default_cache_dir() / "renders"
 
 
 def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | None) -> np.ndarray:
@@ -65,10 +66,13 @@ def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | Non
             pass  # a damaged cache file is re-rendered and replaced
     images = render_many(font, glyph_names, size)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
-        np.savez(stream, images=images)
-    os.replace(stream.name, path)
+    write_atomic(path, lambda temp: _save_npz(temp, images))
     return images
+
+
+def _save_npz(path: Path, images: np.ndarray) -> None:
+    with open(path, "wb") as stream:  # a file object: given a path, numpy would append .npz to its name
+        np.savez(stream, images=images)
 
 
 def build_pairs(source, targets: list, size: int, cache_dir: Path | None, only: set[int] | None = None) -> PairSet:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
+from fontcomplete.atomic import write_atomic, write_text_atomic
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import GeneratorConfig, from_dict, to_dict
 from fontcomplete.ml.networks import SUPPORTED_SIZES, Generator
@@ -53,29 +53,6 @@ class ModelInfo:
         raise FontcompleteError(f"style {style!r} is not in this model ({', '.join(self.categories)})")
 
 
-def _atomic_write(path: Path, write) -> None:
-    """write(temp_path) then rename over path, so a crash never leaves a half-written file."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(temp)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the mode a plain open() would
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    _atomic_write(Path(path), lambda temp: Path(temp).write_text(text, encoding="utf-8"))
-
-
 def save_model(directory: Path, generator: Generator, info: ModelInfo, half: bool = False) -> None:
     """Write model.safetensors (floating tensors as float16 when `half`), then config.json, each atomically."""
     directory = Path(directory)
@@ -83,7 +60,7 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
     weights = {name: t.detach().to("cpu", torch.float16 if half and t.is_floating_point() else t.dtype,
                                    copy=True).contiguous()
                for name, t in generator.state_dict().items()}
-    _atomic_write(directory / WEIGHTS, lambda temp: save_file(weights, temp, metadata={"format": FORMAT}))
+    write_atomic(directory / WEIGHTS, lambda temp: save_file(weights, str(temp), metadata={"format": FORMAT}))
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -96,7 +73,7 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
         "training": info.training,
         "ink_thresholds": info.ink_thresholds,
     }
-    atomic_write_text(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_info(directory: Path) -> ModelInfo:
@@ -140,7 +117,7 @@ def set_ink_thresholds(directory: Path, thresholds: dict[str, float], calibratio
     data = json.loads(path.read_text(encoding="utf-8"))
     data["ink_thresholds"] = {**data.get("ink_thresholds", {}), **thresholds}
     data["ink_threshold_calibration"] = {**data.get("ink_threshold_calibration", {}), **calibration}
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def load_model(directory: Path, device: torch.device | str = "cpu") -> tuple[Generator, ModelInfo]:
@@ -205,5 +182,5 @@ def export_model(source: Path, dest: Path, half: bool = False, styles: list[str]
     for name in RUN_CHARSETS:
         found = run_file(source, name)
         if found is not None:
-            atomic_write_text(dest / name, found.read_text(encoding="utf-8"))
+            write_text_atomic(dest / name, found.read_text(encoding="utf-8"))
     return info

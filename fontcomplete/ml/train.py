@@ -8,9 +8,7 @@ import json
 import math
 import os
 import resource
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,7 +18,9 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
-from fontcomplete.ml.model_dir import ModelInfo, _atomic_write, save_model
+from fontcomplete.atomic import write_atomic
+from fontcomplete.interrupts import DeferredInterrupt
+from fontcomplete.ml.model_dir import ModelInfo, save_model
 from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
 
@@ -130,7 +130,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     data_s = net_s = 0.0
     window_start, window_step = time.perf_counter(), step
     sums, counts = {}, {}  # each loss term summed over the log window (on the device: no sync per step)
-    with _DeferredInterrupt() as interrupt:
+    with DeferredInterrupt(second_interrupts=True) as interrupt:
         while True:
             elapsed, stop = _agreed(time.perf_counter() - start, interrupt.requested, dist)
             if stop:  # Ctrl-C: finish at a step boundary, keep what was learned, then stop
@@ -222,7 +222,7 @@ class _Loop:
             save_model(self.out_dir / "best", generator, model_info)
         state = {"step": step, "elapsed": elapsed, "best_iou": self.best_iou, "data": self.data_sig,
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
-        _atomic_write(self.out_dir / STATE, lambda temp: torch.save(state, temp))
+        write_atomic(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
                       val_iou=val_iou, best_iou=self.best_iou))
 
@@ -254,28 +254,6 @@ def _agreed(seconds: float, interrupted: bool, dist: Dist) -> tuple[float, bool]
     value = torch.tensor([seconds, float(interrupted)], dtype=torch.float64, device=dist.device)
     torch.distributed.broadcast(value, 0)
     return float(value[0]), bool(value[1])
-
-
-class _DeferredInterrupt:
-    """The first Ctrl-C only sets `requested` (the loop checkpoints and stops); a second one interrupts at once."""
-
-    def __init__(self):
-        self.requested = False
-        self._previous = None
-
-    def _handle(self, signum, frame):
-        self.requested = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-        return False
 
 
 def _sync(device: torch.device) -> None:

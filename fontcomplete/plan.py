@@ -1,0 +1,101 @@
+"""Plan a completion: for each target (a UFO, or every master of a designspace) what to add, what to regenerate,
+and what is skipped and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from fontcomplete.errors import FontcompleteError
+from fontcomplete.fonts import SourceFont
+from fontcomplete.frame import EmFrame
+from fontcomplete.provenance import is_edited, is_generated
+
+
+def glyph_name_for(codepoint: int) -> str:
+    """The AGL-style name of a new glyph: uniXXXX in the BMP, uXXXXX above it."""
+    return f"uni{codepoint:04X}" if codepoint <= 0xFFFF else f"u{codepoint:05X}"
+
+
+@dataclass
+class Master:
+    """One font being completed: a label for messages, its glyphs (name -> glyph), em frame and source font."""
+
+    label: str
+    glyphs: Mapping
+    frame: EmFrame
+    source: SourceFont
+    style: str | None = None  # the model style for this master (model mode)
+    drawable: Mapping | None = None  # name -> glyph with outlines (a UFO or glyph set), for exemplar renders
+    name: str | None = None  # family and style name (a model with several styles picks the one named so)
+
+
+@dataclass(frozen=True)
+class MastersPlan:
+    """What a completion of one or more masters adds, regenerates (--replace-generated) and skips, and why."""
+
+    wanted: list[int]
+    to_add: list[int]  # no master has a designer's glyph (or, to regenerate, only unedited fontcomplete glyphs) and
+    # every master's source has it
+    regenerate: list[int]  # the part of to_add that replaces earlier fontcomplete glyphs
+    not_in_source: list[int]  # some master's source lacks it
+    present: list[int]  # some master has it: drawn by the designer, edited by one, or generated and kept
+    name_taken: list[int]  # absent, but its glyph name (uniXXXX) is taken by another glyph: never overwritten
+    edited: list[int]  # fontcomplete's glyphs that a designer has edited since: theirs now, never regenerated
+
+    def counts(self) -> str:
+        regenerate = f" (regenerating {len(self.regenerate)})" if self.regenerate else ""
+        taken = f", glyph name taken {len(self.name_taken)}" if self.name_taken else ""
+        return (f"wanted {len(self.wanted)}, already present {len(self.present)}, not in source "
+                f"{len(self.not_in_source)}{taken}, to add {len(self.to_add)}{regenerate}")
+
+
+def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_generated: bool = False) -> MastersPlan:
+    """The wanted codepoints that no master has a designer's glyph for, split by whether every source has them.
+
+    A glyph fontcomplete added earlier counts as present unless `replace_generated`, and then only when no master
+    has a designer's glyph for its codepoint (a designer's glyph, or a generated one a designer edited, is never
+    replaced)."""
+    wanted = sorted(set(wanted))
+    generated, drawn, edited, names = set(), set(), set(), set()
+    for master in masters:
+        for name in master.glyphs.keys():
+            glyph = master.glyphs[name]
+            edited_here = is_generated(glyph) and is_edited(glyph)
+            machine = is_generated(glyph) and not edited_here
+            if edited_here:
+                edited.update(glyph.unicodes)
+            (generated if machine else drawn).update(glyph.unicodes)
+            if not (replace_generated and machine):
+                names.add(name)
+    replaceable = (generated - drawn) if replace_generated else set()
+    present = (generated | drawn) - replaceable
+    absent = [cp for cp in wanted if cp not in present]
+    free = [cp for cp in absent if glyph_name_for(cp) not in names]
+    to_add = [cp for cp in free if all(cp in m.source.cmap for m in masters)]
+    return MastersPlan(wanted, to_add, [cp for cp in to_add if cp in replaceable],
+                       [cp for cp in free if cp not in to_add], [cp for cp in wanted if cp in present],
+                       [cp for cp in absent if glyph_name_for(cp) in names], sorted(edited))
+
+
+def master_keys(ufo, label: str | None = None) -> list[str]:
+    """The names a master can be referred to by: its UFO file name, that name without .ufo, its style name."""
+    keys = []
+    path = getattr(ufo, "path", None)
+    for name in (label, Path(path).name if path else None, Path(path).stem if path else None, ufo.info.styleName):
+        if name and name not in keys:
+            keys.append(str(name))
+    return keys
+
+
+def pick_source(keys: Sequence[str], sources: Mapping[str, str] | None, default: str | None) -> str:
+    """The source spec for a master: the first of its keys found in `sources`, else `default`."""
+    for key in keys:
+        if sources and key in sources:
+            return sources[key]
+    if default:
+        return default
+    listed = ", ".join(sorted(sources or {})) or "none"
+    raise FontcompleteError(f"no source font for master {' / '.join(keys)}: give source=... or a sources entry "
+                            f"for one of these names (sources given for: {listed})")
