@@ -9,7 +9,7 @@ from fontTools.misc.transform import Transform
 
 @dataclass(frozen=True)
 class EmFrame:
-    """The square [left, left+side] x [bottom, bottom+side] in font units (DESIGN §2).
+    """The square [left, left+side] x [bottom, bottom+side] in font units.
 
     Normally left = 0, bottom = OS/2 typo descender and side = typo ascender - typo descender,
     which is the UPM for CJK fonts. Pixel space has x to the right and y down, (0, 0) at the

@@ -21,7 +21,7 @@ TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potrace
 
 @dataclass(frozen=True)
 class TraceSettings:
-    """How a bitmap becomes outlines. Defaults: DESIGN §2's preset for Zen Maru, with a larger speck filter."""
+    """How a bitmap becomes outlines. Defaults: tuned on Zen Maru Gothic's rounded strokes, with a speck filter for averaged model views."""
 
     upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
     threshold: Optional[float] = None  # ink coverage that counts as black; None: the model's calibrated one, else 0.5

@@ -52,3 +52,12 @@ def test_presets_follow_the_design():
     cpu, full = cpu_preset(), full_preset()
     assert cpu.image_size == 128 and cpu.generator.ngf == 32
     assert full.image_size >= 256 and full.generator.attention_sizes
+
+
+def test_a_saved_config_may_name_a_retired_option_only_at_its_off_value():
+    from fontcomplete.ml.config import from_dict, to_dict
+
+    saved = to_dict(GeneratorConfig())
+    assert from_dict(GeneratorConfig, {**saved, "residual": False}) == GeneratorConfig()
+    with pytest.raises(ValueError, match="residual = True: this option was retired"):
+        from_dict(GeneratorConfig, {**saved, "residual": True})

@@ -2,7 +2,7 @@ import torch
 
 from ml_fixtures import tiny_config  # noqa: F401
 from fontcomplete.ml.config import LossConfig
-from fontcomplete.ml.losses import discriminator_loss, generator_loss, nt_xent, soft_dice
+from fontcomplete.ml.losses import discriminator_loss, generator_loss, nt_xent
 
 
 def test_discriminator_loss_rewards_a_correct_discriminator():
@@ -30,27 +30,15 @@ def test_generator_l1_is_against_the_target_and_zero_weights_skip_terms():
 
 
 def test_generator_loss_sums_weighted_terms():
-    config = LossConfig(l1=2, dice=5, const=3, cheat=1, category=1, contrastive=1)
+    config = LossConfig(l1=2, const=3, cheat=1, category=1, contrastive=1)
     enc = torch.randn(4, 8, 1, 1)
     total, terms = generator_loss(config, torch.rand(4, 1, 8, 8), torch.rand(4, 1, 8, 8), source_encoding=enc,
                                   fake_encoding=enc + 0.1, target_encoding=enc, fake_binary=torch.zeros(4, 1),
                                   fake_category=torch.zeros(4, 2), style_ids=torch.tensor([0, 1, 0, 1]))
-    assert set(terms) == {"l1", "dice", "const", "cheat", "category", "contrastive"}
+    assert set(terms) == {"l1", "const", "cheat", "category", "contrastive"}
     assert torch.isclose(total, sum(terms.values()))
 
 
 def test_nt_xent_prefers_matching_pairs():
     a = torch.randn(8, 16)
     assert float(nt_xent(a, a + 0.01 * torch.randn(8, 16), 0.1)) < float(nt_xent(a, torch.randn(8, 16), 0.1))
-
-
-def test_soft_dice_is_zero_for_a_match_and_one_for_disjoint_ink():
-    ink = torch.zeros(1, 1, 8, 8)
-    ink[..., 2:5, 2:5] = 1
-    other = torch.zeros(1, 1, 8, 8)
-    other[..., 6:, 6:] = 1
-    assert float(soft_dice(ink, ink)) == 0.0
-    assert float(soft_dice(ink, other)) == 1.0
-    half = ink.clone()
-    half[..., 2:5, 2:4] = 0  # one third of the ink kept: dice = 2·3 / (3 + 9) = 0.5
-    assert abs(float(soft_dice(half, ink)) - 0.5) < 1e-6

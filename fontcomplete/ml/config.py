@@ -32,8 +32,6 @@ class GeneratorConfig:
                                 "bottom half of the source drawing in turn, as 2k extra input channels (their "
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
-    residual: bool = option(False, "predict a correction to the source: logits = net(x) + 4*(2x-1), so training "
-                                   "starts from the copy baseline")
 
     def __post_init__(self) -> None:
         """Ranges a model file must respect, checked before any network is built (a wrong value could ask for
@@ -59,7 +57,7 @@ class DiscriminatorConfig:
     norm: Literal["batch", "instance", "none"] = option("batch", "normalisation after each inner conv")
     feature_size: int = option(16, "downsample (stride 2) until the feature map is at most this size")
     final_channels: int = option(1, "channels of the last conv, flattened into the Linear heads")
-    blur: bool = option(False, "Gaussian-blur the final feature map before the heads (seed 004)")
+    blur: bool = option(False, "Gaussian-blur the final feature map before the heads (a smoother, weaker critic)")
     spectral_norm: bool = option(False, "spectral normalisation on every conv and Linear layer")
 
 
@@ -68,9 +66,6 @@ class LossConfig:
     """Weights of every loss term; a zero weight skips the term's computation entirely."""
 
     l1: float = option(100.0, "G: L1 between generated and target ink (0..1)")
-    bce: float = option(0.0, "G: BCE-with-logits between G's logits and target ink (0..1); unlike L1 through a "
-                             "sigmoid, its gradient does not vanish on confidently wrong pixels")
-    dice: float = option(0.0, "G: soft Dice loss (1 - 2|fake·target| / (|fake| + |target|)) per glyph, averaged")
     const: float = option(15.0, "G: MSE between encodings of the source and of the generated glyph")
     cheat: float = option(1.0, "G: adversarial term, BCE-with-logits of D(fake) against 'real'")
     category: float = option(1.0, "G: D's category head on generated glyphs (BCE-with-logits, one-hot)")
@@ -96,8 +91,6 @@ class TrainConfig:
     warmup_steps: int = option(100, "linear LR warm-up steps")
     beta1: float = option(0.5, "Adam beta1")
     beta2: float = option(0.999, "Adam beta2")
-    weight_decay: float = option(0.0, "decoupled (AdamW) weight decay on G's conv, Linear and embedding weights "
-                                      "(not on biases or norm parameters)")
     steps: Optional[int] = option(None, "stop after this many steps")
     epochs: Optional[float] = option(None, "stop after this many passes over the training pairs")
     max_minutes: Optional[float] = option(None, "stop after this many minutes of training (the LR schedule follows time)")
@@ -114,8 +107,6 @@ class TrainConfig:
                                       "run) to choose best/ instead of the held-out ones, which then stay a clean "
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
-    exemplar_sets: int = option(1, "each training pair sees one of the first N exemplar sets that fill's views use "
-                                   "(exemplars.rank_sets), drawn per sample; 1 = always the nearest")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
                                        "training on this project's AVX512-BF16 CPU)")
@@ -132,8 +123,6 @@ class TrainConfig:
             raise ValueError("ema must lie in [0, 1)")
         if not 0 <= self.val_fraction < 1:
             raise ValueError("val_fraction must lie in [0, 1)")
-        if self.weight_decay < 0:
-            raise ValueError("weight_decay must not be negative")
         if not 0 < self.lr_floor <= self.lr:
             raise ValueError("lr_floor must be positive and at most lr")
 
@@ -188,10 +177,22 @@ def to_dict(config) -> dict:
     return dataclasses.asdict(config)
 
 
+# Options that measurements retired (docs/experiments.md): a saved config may still name them, at the value that
+# switched them off; any other value is a model this version cannot reproduce.
+RETIRED = {"GeneratorConfig": {"residual": False}, "LossConfig": {"bce": 0.0, "dice": 0.0},
+           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1}}
+
+
 def from_dict(cls, data: dict):
     """Rebuild a (nested) config dataclass from to_dict output; unknown keys are an error."""
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
+    retired = RETIRED.get(cls.__name__, {})
+    for name in set(data) & set(retired):
+        if data[name] != retired[name]:
+            raise ValueError(f"{cls.__name__}.{name} = {data[name]!r}: this option was retired "
+                             f"(only {retired[name]!r} can be read)")
+    data = {name: value for name, value in data.items() if name not in retired}
     unknown = set(data) - names
     if unknown:
         raise ValueError(f"unknown {cls.__name__} fields: {sorted(unknown)}")

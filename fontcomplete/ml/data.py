@@ -132,8 +132,7 @@ class Batches:
 
     def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
                  exemplars: tuple | None = None):
-        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair, or (N, sets, k) to draw one set per
-        sample) adds 2k input channels."""
+        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels."""
         self.exemplars = exemplars
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
@@ -159,12 +158,7 @@ class Batches:
         source, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
         if self.exemplars is not None:
             bank, neighbours = self.exemplars
-            chosen = neighbours[index.numpy()]
-            if chosen.ndim == 3:  # one exemplar set per sample, a pure function of (seed, step)
-                generator = torch.Generator().manual_seed(self.seed * 104_729 + step * 13 + self.rank)
-                pick = torch.randint(chosen.shape[1], (len(chosen),), generator=generator).numpy()
-                chosen = chosen[np.arange(len(chosen)), pick]
-            source = torch.cat([source, torch.from_numpy(bank.channels(chosen))], 1)
+            source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
         if self.jitter:
             source, target = self._shift(step, source, target)
         non_blocking = device.type == "cuda"

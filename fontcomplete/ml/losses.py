@@ -1,4 +1,4 @@
-"""Discriminator and generator losses (BCE-with-logits everywhere a logit meets a label; seeds 000-003)."""
+"""Discriminator and generator losses (zi2zi's terms, BCE-with-logits everywhere a logit meets a label)."""
 
 from __future__ import annotations
 
@@ -34,24 +34,13 @@ def nt_xent(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tenso
     return F.cross_entropy(logits, targets)
 
 
-def soft_dice(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Mean over glyphs of 1 - 2·sum(fake·target) / (sum(fake) + sum(target)): an overlap loss on ink in 0..1."""
-    fake, target = fake.float().flatten(1), target.float().flatten(1)
-    overlap = (fake * target).sum(1)
-    return (1 - 2 * overlap / (fake.sum(1) + target.sum(1)).clamp_min(1.0)).mean()
-
-
-def generator_loss(config: LossConfig, fake, target, *, fake_logits=None, source_encoding=None, fake_encoding=None,
+def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fake_encoding=None,
                    target_encoding=None, fake_binary=None, fake_category=None,
                    style_ids=None) -> tuple[torch.Tensor, dict[str, float]]:
     """Weighted sum of the terms whose inputs are given (None or a zero weight skips a term)."""
     terms: dict[str, torch.Tensor] = {}
     if config.l1:
         terms["l1"] = config.l1 * F.l1_loss(fake.float(), target.float())
-    if config.bce:
-        terms["bce"] = config.bce * F.binary_cross_entropy_with_logits(fake_logits.float(), target.float())
-    if config.dice:
-        terms["dice"] = config.dice * soft_dice(fake, target)
     if config.const and fake_encoding is not None:
         terms["const"] = config.const * F.mse_loss(fake_encoding.float(), source_encoding.float())
     if config.cheat and fake_binary is not None:

@@ -24,7 +24,7 @@ CONFIG = "config.json"
 CARD = "README.md"  # the model card
 VALIDATION, HOLDOUT = "validation.txt", "holdout.txt"  # a run's characters never trained on (see ml.run)
 RUN_CHARSETS = (VALIDATION, HOLDOUT)
-FRAME = "em-box"  # DESIGN §2: x 0..UPM, y typo descender..ascender, row 0 = top; source and output alike
+FRAME = "em-box"  # x 0..UPM, y typo descender..ascender, row 0 = top; source and output alike
 
 
 @dataclass(frozen=True)

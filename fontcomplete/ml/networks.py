@@ -10,7 +10,6 @@ from torch.nn.utils.parametrizations import spectral_norm
 from fontcomplete.ml.config import DiscriminatorConfig, GeneratorConfig
 
 SUPPORTED_SIZES = (128, 256, 384, 512)
-RESIDUAL_GAIN = 4.0  # source ink 1 → logit +4 (0.98), 0 → -4 (0.02): a residual generator starts as the copy
 
 
 def encoder_depth(image_size: int) -> int:
@@ -123,8 +122,6 @@ class Generator(nn.Module):
             h = self.up[i](h)
             if i > 0:
                 h = torch.cat([h, features[i - 1]], 1)
-        if self.config.residual:
-            h = h + RESIDUAL_GAIN * (x[:, :1] * 2 - 1)
         return (h if logits else h.sigmoid()), encoding
 
     def keep_styles(self, style_ids: list[int]) -> None:

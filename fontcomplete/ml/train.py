@@ -100,9 +100,8 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     exemplars, inputs = None, {name: pairs.sources for name, pairs in scored.items()}
     if config.generator.exemplars:
         bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
-        sets = rank_sets(config.generator.exemplars, config.exemplar_sets)
-        neighbours = bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, sets, in_bank=True)
-        exemplars = (bank, neighbours if len(sets) > 1 else neighbours[:, 0])
+        nearest = rank_sets(config.generator.exemplars, 1)  # the set fill's first view shows
+        exemplars = (bank, bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, nearest, in_bank=True)[:, 0])
         inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)

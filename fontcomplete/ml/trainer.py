@@ -57,13 +57,6 @@ def unwrap(module: nn.Module) -> nn.Module:
     return module.module if hasattr(module, "module") else module
 
 
-def decay_groups(module: nn.Module, weight_decay: float) -> list[dict]:
-    """Parameter groups for AdamW: matrices and kernels (dim ≥ 2) decay, biases and norm scales do not."""
-    params = [p for p in module.parameters() if p.requires_grad]
-    return [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
-            {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-
-
 class Trainer:
     """Holds G, D and their Adam optimizers; `step` runs one D update (when due) and one G update."""
 
@@ -75,7 +68,7 @@ class Trainer:
         self.generator.to(memory_format=self.memory_format)
         self.discriminator.to(memory_format=self.memory_format)
         betas = (config.beta1, config.beta2)
-        self.opt_g = torch.optim.AdamW(decay_groups(self.generator, config.weight_decay), lr=config.lr, betas=betas)
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
         self.autocast = dict(device_type=device.type, dtype=torch.bfloat16, enabled=config.amp and native_bf16(device))
         self.ema = AveragedModel(self.generator, multi_avg_fn=get_ema_multi_avg_fn(config.ema), use_buffers=True) \
@@ -141,7 +134,7 @@ class Trainer:
                 self.discriminator.requires_grad_(False)  # G's step: no grads (and no DDP sync) for D
                 with frozen_batchnorm_stats(self.discriminator):
                     terms["fake_binary"], terms["fake_category"] = self.discriminator(source, fake)
-        g_loss, g_terms = generator_loss(c, fake, target, fake_logits=fake_logits, style_ids=style_ids, **terms)
+        g_loss, g_terms = generator_loss(c, fake, target, style_ids=style_ids, **terms)
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         self.opt_g.step()
