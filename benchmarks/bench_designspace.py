@@ -79,7 +79,7 @@ def main() -> None:
         for weight in (400, 700):
             instance = instantiateVariableFont(TTFont(path), {"wght": weight})
             glyphs = instance.getGlyphSet()
-            inks[weight] = np.array([ink(render_outline(lambda pen, n=cmap[c]: glyphs[n].draw(pen), regular.frame,
+            inks[weight] = np.array([ink(render_outline(lambda pen, n=cmap[c], g=glyphs: g[n].draw(pen), regular.frame,
                                                         SIZE)) for c in generated])
         ratios = inks[700] / np.maximum(inks[400], 1)
         print(f"generated glyphs, ink 700/400: mean {ratios.mean():.3f}, p10 {np.percentile(ratios, 10):.3f}, "

@@ -26,8 +26,8 @@ def measure(preset: str, device_name: str, steps: int, threads: int | None, pair
     from fontcomplete.ml.config import PRESETS
     from fontcomplete.ml.data import Batches, PairSet
     from fontcomplete.ml.exemplars import ExemplarBank
-    from fontcomplete.ml.stylizer import MAX_VIEWS, Stylizer
     from fontcomplete.ml.model_dir import ModelInfo
+    from fontcomplete.ml.stylizer import MAX_VIEWS, Stylizer
     from fontcomplete.ml.trainer import Trainer
 
     if threads:

@@ -70,6 +70,12 @@ def fill_command(target: Path, extra: list[str]) -> list[str]:
             "big5-1", "--workers", "1", *extra]
 
 
+def default_sigint() -> None:
+    """Ctrl-C as a terminal delivers it: a shell's background job (this script under `&`) ignores SIGINT, and its
+    children would inherit that and never see the interrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str], seed: int, extra: list[str],
           longest: float) -> tuple[str, bool, str]:
     """One trial in its own directory; returns (kind, ok, line)."""
@@ -89,7 +95,7 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
         env["FONTCOMPLETE_CRASH_AT"] = point
     started = time.monotonic()
     process = subprocess.Popen(fill_command(target, extra), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     delay = rng.uniform(0.5, longest)
     if point is None:
         try:

@@ -6,10 +6,10 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Sequence
 
 from fontcomplete import __version__, fill
 from fontcomplete.atomic import write_bytes_atomic

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from fontcomplete.errors import FontcompleteError
 
@@ -42,7 +42,7 @@ def is_han(codepoint: int) -> bool:
     return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_charset(name: str) -> frozenset[int]:
     """The Han codepoints of a built-in charset, by decoding every lead/trail byte pair with its codec."""
     try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 from fontTools.misc.transform import Transform
@@ -34,7 +35,7 @@ class Stylizer(Protocol):
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 
-    def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> "Stylizer":
+    def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> Stylizer:
         """The stylizer to use for this target, whose designer-drawn characters are `codepoints`."""
 
 

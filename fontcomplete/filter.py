@@ -28,7 +28,7 @@ from pathlib import Path
 from ufo2ft.constants import FILTERS_KEY
 from ufo2ft.filters import BaseFilter, BaseIFilter, getFilterClass
 
-from fontcomplete.engine import CompleteSettings, Completer
+from fontcomplete.engine import Completer, CompleteSettings
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.merge import NewGlyph, build_glyph, learn_metrics
 from fontcomplete.ufo_glyphs import han_glyphs

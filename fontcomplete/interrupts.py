@@ -28,7 +28,7 @@ class DeferredInterrupt:
     def _restore(self) -> None:
         signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
 
-    def __enter__(self) -> "DeferredInterrupt":
+    def __enter__(self) -> DeferredInterrupt:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handle)
             self._installed = True

@@ -15,14 +15,14 @@ import errno
 import json
 import os
 import shutil
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from fontcomplete import faults
 from fontcomplete.atomic import write_text_atomic
-from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.lock import locked_all
 from fontcomplete.ufo_save import StagedSave, work_dirs
 

@@ -8,9 +8,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from fontcomplete.errors import FontcompleteError
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 import ufoLib2
 from fontTools.ufoLib.glifLib import writeGlyphToString
@@ -16,8 +16,15 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.journal import commit
 from fontcomplete.outline import Outline, draw_into
 from fontcomplete.plan import glyph_name_for
-from fontcomplete.provenance import (DIGEST_KEY, MARK_COLOR, PROVENANCE_KEY, is_edited, is_generated,
-                                     is_machine_drawn, outline_digest)
+from fontcomplete.provenance import (
+    DIGEST_KEY,
+    MARK_COLOR,
+    PROVENANCE_KEY,
+    is_edited,
+    is_generated,
+    is_machine_drawn,
+    outline_digest,
+)
 from fontcomplete.ufo_glyphs import _loaded_glyphs, glyph_headers, han_glyphs, open_ufo
 from fontcomplete.ufo_save import stage_save
 
@@ -155,8 +162,9 @@ def merge_glyphs(
     """Add the new glyphs to the UFO's default layer (in memory); call save_atomic to write them.
 
     A codepoint or glyph name the UFO already has is never touched, unless that glyph carries fontcomplete's
-    provenance key, no designer has edited it since, and `replace_generated` is True. A regenerated glyph equal to the old one (apart from the
-    date) is left as it is, so reruns change nothing. `metrics` defaults to learn_metrics(ufo).
+    provenance key, no designer has edited it since, and `replace_generated` is True. A regenerated glyph equal to
+    the old one (apart from the date) is left as it is, so reruns change nothing. `metrics` defaults to
+    learn_metrics(ufo).
     """
     layer = ufo.layers.defaultLayer
     existing = glyph_headers(ufo)

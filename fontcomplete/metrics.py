@@ -11,11 +11,20 @@ from skimage.metrics import structural_similarity
 INK = 127  # a pixel is ink when its coverage is above half
 
 
+def ink_ious(predicted: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Per-glyph IoU of the ink masks of two (N, S, S) stacks (coverage >= threshold: floats in 0..1, uint8 in
+    0..255); 1.0 where both are blank."""
+    def mask(a):
+        return a >= (threshold * 255 if a.dtype == np.uint8 else threshold)
+    p, t = mask(predicted), mask(target)
+    inter = (p & t).reshape(len(p), -1).sum(1)
+    union = (p | t).reshape(len(p), -1).sum(1)
+    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+
+
 def ink_iou(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over union of the inked pixels; 1.0 when both are blank."""
-    ink_a, ink_b = a > INK, b > INK
-    union = np.logical_or(ink_a, ink_b).sum()
-    return 1.0 if union == 0 else float(np.logical_and(ink_a, ink_b).sum() / union)
+    """Intersection over union of the inked pixels of two renders (uint8: ink above half); 1.0 when both are blank."""
+    return float(ink_ious(a[None], b[None])[0])
 
 
 def ssim(a: np.ndarray, b: np.ndarray) -> float:

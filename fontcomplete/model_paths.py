@@ -38,7 +38,8 @@ def load_stylizer(model: str, style: str | None = None, device: str = "auto", vi
         return None
     model_dir = resolve_model_dir(model)
     try:
-        from fontcomplete.ml.stylizer import DEFAULT_VIEWS, load_stylizer as load
+        from fontcomplete.ml.stylizer import DEFAULT_VIEWS
+        from fontcomplete.ml.stylizer import load_stylizer as load
     except ImportError as error:
         raise FontcompleteError(f"model {model!r} needs torch, which cannot be imported: {error}") from None
     return load(model_dir, style=style, device=device, target_name=target_name,

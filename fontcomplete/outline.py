@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 Outline = list  # a RecordingPen value: [(operator, operands), ...] in the target's font units
 

@@ -3,9 +3,9 @@ and what is skipped and why."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import SourceFont

@@ -21,7 +21,8 @@ TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potrace
 
 @dataclass(frozen=True)
 class TraceSettings:
-    """How a bitmap becomes outlines. Defaults: tuned on Zen Maru Gothic's rounded strokes, with a speck filter for averaged model views."""
+    """How a bitmap becomes outlines. Defaults: tuned on Zen Maru Gothic's rounded strokes, with a speck filter for
+    averaged model views."""
 
     upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
     threshold: Optional[float] = None  # ink coverage that counts as black; None: the model's calibrated one, else 0.5
@@ -41,7 +42,7 @@ class TraceSettings:
         if self.turnpolicy not in TURNPOLICIES:
             raise ValueError(f"turnpolicy must be one of {sorted(TURNPOLICIES)}")
 
-    def resolved(self, calibrated: float | None = None) -> "TraceSettings":
+    def resolved(self, calibrated: float | None = None) -> TraceSettings:
         """These settings with the threshold fixed: the one given, else the model's `calibrated` one, else 0.5."""
         if self.threshold is not None:
             return self

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import ufoLib2
 
@@ -59,7 +59,7 @@ def glyph_headers(ufo: ufoLib2.Font) -> list:
     for name, glyph in stored.items():
         if glyph is _GLYPH_NOT_LOADED:
             glyph = GlyphHeader(name, glyph_set, ufo.path)
-            read_glif(ufo.path, name, lambda: glyph_set.readGlyph(name, glyph))  # no point pen: no outline
+            read_glif(ufo.path, name, lambda name=name, glyph=glyph: glyph_set.readGlyph(name, glyph))  # no point pen: no outline
         headers.append(glyph)
     return headers
 

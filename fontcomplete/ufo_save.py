@@ -7,9 +7,9 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import ufoLib2
 from fontTools.misc import plistlib

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 import ufoLib2
 from fontTools.fontBuilder import FontBuilder
@@ -11,6 +11,10 @@ from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
 Rect = tuple[float, float, float, float]
+DATA = Path(__file__).parent / "data"
+SOURCE = DATA / "NotoSansTC-Subset.otf"  # a Noto Sans CJK TC subset: real Han outlines
+HAVE = "永字八法一二三"  # what the small targets draw
+WANT = HAVE + "人大天中國學書"  # what their charset asks for
 
 
 def draw_rect(pen, rect: Rect) -> None:
@@ -128,3 +132,20 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
 def tree_mtimes(root: Path) -> dict[str, int]:
     """Every file under root (relative POSIX path -> mtime in ns)."""
     return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def two_master_designspace(root: Path) -> Path:
+    """Two masters (Regular, Bold) drawing HAVE, a designspace over them and want.txt asking for WANT."""
+    from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
+
+    document = DesignSpaceDocument()
+    document.addAxis(AxisDescriptor(tag="wght", name="Weight", minimum=400, default=400, maximum=700))
+    for style, weight in (("Regular", 400), ("Bold", 700)):
+        ufo = make_ufo(None, [ord(c) for c in HAVE])
+        ufo.info.styleName = style
+        ufo.save(root / f"Fam-{style}.ufo")
+        document.addSource(SourceDescriptor(filename=f"Fam-{style}.ufo", styleName=style,
+                                            location={"Weight": weight}))
+    document.write(root / "Fam.designspace")
+    (root / "want.txt").write_text(WANT, encoding="utf-8")
+    return root / "Fam.designspace"

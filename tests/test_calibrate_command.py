@@ -2,11 +2,12 @@ import json
 
 from fixtures import make_ufo
 from ml_fixtures import tiny_config
+from test_filter import SOURCE
+
 from fontcomplete.cli import main
 from fontcomplete.ml.calibrate import THRESHOLDS
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
-from test_filter import SOURCE
 
 CODES = [ord(c) for c in "永字八法一二三"]
 

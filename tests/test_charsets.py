@@ -2,7 +2,14 @@
 
 import pytest
 
-from fontcomplete.charsets import BUILTIN_CHARSETS, builtin_charset, is_han, missing, parse_charset_text, resolve_charsets
+from fontcomplete.charsets import (
+    BUILTIN_CHARSETS,
+    builtin_charset,
+    is_han,
+    missing,
+    parse_charset_text,
+    resolve_charsets,
+)
 from fontcomplete.errors import FontcompleteError
 
 
@@ -29,7 +36,7 @@ def test_is_han():
 
 def test_parse_charset_text_mixes_characters_tokens_and_comments():
     text = "# a comment line\n一丁 U+4E03,u+4e09\n\n  七  # 8 is not here: 八\nU+20000\n"
-    assert parse_charset_text(text) == {0x4E00, 0x4E01, 0x4E03, 0x4E09, 0x4E03, 0x20000}
+    assert parse_charset_text(text) == {0x4E00, 0x4E01, 0x4E03, 0x4E09, 0x20000}
 
 
 def test_parse_charset_text_rejects_bad_tokens():

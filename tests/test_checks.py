@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from fixtures import rect_drawer
+
 from fontcomplete.checks import check_glyph, failed_checks
 from fontcomplete.fill import Generated, copy_glyphs
 from fontcomplete.fonts import open_font

@@ -11,22 +11,22 @@ import numpy as np
 import pathops
 import pytest
 import ufoLib2
+from fixtures import make_ufo
 from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
 
 from fontcomplete.designspace import master_files
-from fontcomplete.engine import CompleteSettings, Completer, complete_masters
-from fontcomplete.outline import structure
-from fontcomplete.place import open_plan, place
-from fontcomplete.plan import Master, plan_masters
+from fontcomplete.engine import Completer, CompleteSettings, complete_masters
 from fontcomplete.fill import copy_outline
 from fontcomplete.fit import fit_outline
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
+from fontcomplete.outline import structure
+from fontcomplete.place import open_plan, place
+from fontcomplete.plan import Master, plan_masters
 from fontcomplete.raster import render, render_outline
-from fixtures import make_ufo
 
 DATA = Path(__file__).parent / "data"
 REGULAR = DATA / "NotoSansTC-Subset.otf"
@@ -173,7 +173,7 @@ def test_variable_build_succeeds_and_instances_differ_in_weight(project, bold_so
     for weight in (400, 700):
         instance = instantiateVariableFont(TTFont(next((project / "out").glob("*.ttf"))), {"wght": weight})
         glyph_set = instance.getGlyphSet()
-        inks[weight] = sum(ink(render_outline(lambda pen, n=name: glyph_set[n].draw(pen), FRAME, 128))
+        inks[weight] = sum(ink(render_outline(lambda pen, n=name, g=glyph_set: g[n].draw(pen), FRAME, 128))
                            for name in ("uni4E00", "uni570B", "uni5B78"))
     assert inks[700] > 1.15 * inks[400]
 

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 import ufoLib2
+from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_designspace
 
-from fixtures import make_ufo, tree_snapshot
 from fontcomplete.cli import main
 from fontcomplete.engine import drawn_font
-from fontcomplete.frame import EmFrame
 from fontcomplete.fonts import open_font
+from fontcomplete.frame import EmFrame
 from fontcomplete.plan import Master, plan_masters
 from fontcomplete.provenance import PROVENANCE_KEY, is_edited, outline_digest
-from test_nothing_lost import HAVE, SOURCE, WANT, two_master_designspace
 
 ADDED = sorted(set(WANT) - set(HAVE))
 

@@ -1,10 +1,10 @@
 import numpy as np
-
 from fixtures import make_ufo
+from test_filter import SOURCE
+
 from fontcomplete.evaluate import evaluate, write_proof
 from fontcomplete.fonts import open_font
 from fontcomplete.raster import render_many
-from test_filter import SOURCE
 
 HELD = [ord(c) for c in "永字"]
 DRAWN = [ord(c) for c in "八法一二"]

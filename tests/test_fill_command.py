@@ -3,9 +3,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixtures import make_ufo, tree_mtimes, tree_snapshot
 from fontTools.ttLib import TTFont
 
-from fixtures import make_ufo, tree_mtimes, tree_snapshot
 from fontcomplete.cli import main
 from fontcomplete.merge import PROVENANCE_KEY
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import ufo2ft
 import ufoLib2
+from fixtures import make_ufo, tree_snapshot
 from fontTools.ttLib import TTFont
 from ufo2ft.constants import FILTERS_KEY
 
@@ -17,19 +18,12 @@ import fontcomplete.engine
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.filter import CompleteFilter, check_lib_filters
 from fontcomplete.raster import render_many
-from fixtures import make_ufo, tree_snapshot
 
 DATA = Path(__file__).parent / "data"
 SOURCE = str(DATA / "NotoSansTC-Subset.otf")
 HAVE = "永字八法"
 WANT = "永字八法一二三人大天"
 NEW = set(WANT) - set(HAVE)
-
-
-@pytest.fixture(autouse=True)
-def fresh_models(monkeypatch):
-    """Each test loads its own (fake) models: the engine keeps loaded models for the life of a process."""
-    monkeypatch.setattr(fontcomplete.engine, "_STYLIZERS", {})
 
 
 @pytest.fixture
@@ -175,10 +169,10 @@ def test_fontmake_fails_when_the_source_is_missing(target):
 def test_fast_contours_match_the_pen():
     from fontcomplete.engine import open_source
     from fontcomplete.fill import copy_outline
-    from fontcomplete.outline import draw_into
     from fontcomplete.frame import EmFrame
-    from fontcomplete.trace import trace_to_recording
+    from fontcomplete.outline import draw_into
     from fontcomplete.raster import render
+    from fontcomplete.trace import trace_to_recording
 
     source = open_source(SOURCE)
     frame = EmFrame(0, -120, 1000)
@@ -193,3 +187,8 @@ def test_fast_contours_match_the_pen():
             getattr(pen, operator)(*operands)
         as_points = lambda g: [[(p.x, p.y, p.segmentType) for p in c] for c in g.contours]  # noqa: E731
         assert as_points(fast) == as_points(slow)
+
+
+def test_pre_is_the_default_and_left_to_the_user(target):
+    assert CompleteFilter(**filter_kwargs(target)).pre is True
+    assert CompleteFilter(pre=False, **filter_kwargs(target)).pre is False

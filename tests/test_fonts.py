@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
+from fixtures import make_source_font, make_ufo
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTCollection, TTFont
 
-from fixtures import make_source_font, make_ufo
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import open_font, split_index
 from fontcomplete.frame import EmFrame

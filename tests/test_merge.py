@@ -4,9 +4,9 @@ import os
 import zipfile
 
 import pytest
+from fixtures import make_ufo, rect_drawer, tree_mtimes, tree_snapshot
 from fontTools.ufoLib.glifLib import GlyphSet
 
-from fixtures import make_ufo, rect_drawer, tree_mtimes, tree_snapshot
 from fontcomplete import journal
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.merge import (

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from fixtures import make_source_font, make_ufo, tree_snapshot
+
 from fontcomplete.charsets import parse_charset_text
 from fontcomplete.cli import main
 

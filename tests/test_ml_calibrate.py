@@ -1,15 +1,15 @@
 import json
 
 import numpy as np
-
 from fixtures import make_ufo
 from ml_fixtures import tiny_config
+from test_filter import SOURCE
+
 from fontcomplete.fonts import open_font
 from fontcomplete.ml.calibrate import THRESHOLDS, best_threshold, calibrate_model_dir, threshold_ious
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
 from fontcomplete.raster import render_many
-from test_filter import SOURCE
 
 CODES = [ord(c) for c in "永字八法一二三"]
 

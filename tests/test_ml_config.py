@@ -3,8 +3,17 @@ import dataclasses
 
 import pytest
 
-from fontcomplete.ml.config import (PRESETS, GeneratorConfig, TrainConfig, add_config_arguments, apply_overrides,
-                                    cpu_preset, from_dict, full_preset, to_dict)
+from fontcomplete.ml.config import (
+    PRESETS,
+    GeneratorConfig,
+    TrainConfig,
+    add_config_arguments,
+    apply_overrides,
+    cpu_preset,
+    from_dict,
+    full_preset,
+    to_dict,
+)
 
 
 def parse(*argv):

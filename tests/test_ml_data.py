@@ -1,13 +1,20 @@
 import numpy as np
 import pytest
 import torch
-
 from fixtures import make_source_font, make_ufo
 from ml_fixtures import synthetic_pairs
+
 from fontcomplete.charsets import read_charset_file
 from fontcomplete.fonts import open_font
-from fontcomplete.ml.data import (Batches, build_pairs, drop_duplicates_of, interleave_styles, render_cached,
-                                  split_holdout, write_charset)
+from fontcomplete.ml.data import (
+    Batches,
+    build_pairs,
+    drop_duplicates_of,
+    interleave_styles,
+    render_cached,
+    split_holdout,
+    write_charset,
+)
 
 CODES = list(range(0x4E00, 0x4E10))
 

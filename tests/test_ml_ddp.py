@@ -4,18 +4,16 @@ import socket
 import numpy as np
 import torch
 import torch.multiprocessing as mp
-from safetensors.torch import load_file, save_file
-
 from ml_fixtures import synthetic_pairs, tiny_config
+from safetensors.torch import load_file, save_file
 
 
 def _worker(rank: int, port: int, out: str) -> None:
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank),
                       WORLD_SIZE="2")
     torch.set_num_threads(1)
-    from fontcomplete.ml.train import fit, setup_distributed
-
     import fontcomplete.ml.train as train_module
+    from fontcomplete.ml.train import fit, setup_distributed
 
     seen = []
 

@@ -1,6 +1,6 @@
 import torch
-
 from ml_fixtures import tiny_config  # noqa: F401
+
 from fontcomplete.ml.config import LossConfig
 from fontcomplete.ml.losses import discriminator_loss, generator_loss, nt_xent
 

@@ -1,10 +1,16 @@
 import pytest
 import torch
-
 from ml_fixtures import tiny_config  # noqa: F401  (sets one torch thread)
+
 from fontcomplete.ml.config import DiscriminatorConfig, GeneratorConfig, cpu_preset
-from fontcomplete.ml.networks import (SUPPORTED_SIZES, Discriminator, Generator, SelfAttention, count_parameters,
-                                      encoder_depth)
+from fontcomplete.ml.networks import (
+    SUPPORTED_SIZES,
+    Discriminator,
+    Generator,
+    SelfAttention,
+    count_parameters,
+    encoder_depth,
+)
 
 
 @pytest.mark.parametrize("size", SUPPORTED_SIZES)

@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
 import torch
-
 from ml_fixtures import synthetic_pairs
+
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.fill import VIEWS
 from fontcomplete.ml.config import GeneratorConfig
 from fontcomplete.ml.exemplars import ExemplarBank
 from fontcomplete.ml.model_dir import ModelInfo
-from fontcomplete.fill import VIEWS
 from fontcomplete.ml.stylizer import MAX_VIEWS, Stylizer, shifted, view_list
 
 

@@ -5,9 +5,9 @@ import signal
 import numpy as np
 import pytest
 import torch
+from ml_fixtures import synthetic_pairs, tiny_config
 from safetensors.torch import load_file
 
-from ml_fixtures import synthetic_pairs, tiny_config
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.data import PairSet
 from fontcomplete.ml.train import LOG, STATE, fit
@@ -25,7 +25,8 @@ def weights(path):
 
 def first_batch(pairs: PairSet, size: int = 4):
     """(source, target, style ids) of the first `size` pairs, as Trainer.step takes them."""
-    ink = lambda a: torch.from_numpy(a[:size]).unsqueeze(1).float() / 255
+    def ink(a):
+        return torch.from_numpy(a[:size]).unsqueeze(1).float() / 255
     return ink(pairs.sources), ink(pairs.targets), torch.zeros(size, dtype=torch.long)
 
 

@@ -3,9 +3,9 @@ import json
 
 import pytest
 import ufoLib2
-
 from fixtures import make_source_font, make_ufo
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
+
 from fontcomplete.commands import train as train_command
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import open_font

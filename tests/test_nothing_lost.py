@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 import ufoLib2
+from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_designspace
 
-from fixtures import make_ufo, tree_snapshot
 from fontcomplete import journal, lock
 from fontcomplete.cli import main
 from fontcomplete.merge import PROVENANCE_KEY
 
-DATA = Path(__file__).parent / "data"
-SOURCE = DATA / "NotoSansTC-Subset.otf"
-HAVE = "永字八法一二三"
-WANT = HAVE + "人大天中國學書"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -36,22 +32,6 @@ def project(tmp_path):
     make_ufo(tmp_path / "T.ufo", [ord(c) for c in HAVE])
     (tmp_path / "want.txt").write_text(WANT, encoding="utf-8")
     return tmp_path
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    import torch
-
-    from ml_fixtures import tiny_config
-    from fontcomplete.ml.model_dir import ModelInfo, save_model
-    from fontcomplete.ml.networks import Generator
-
-    directory = tmp_path_factory.mktemp("model")
-    config = tiny_config()
-    torch.manual_seed(0)
-    generator = Generator(config.generator, 128, 1)
-    save_model(directory, generator, ModelInfo(128, config.generator, ("Fixture Regular",), {"steps": 1}))
-    return directory
 
 
 def _contents(project: Path) -> tuple[Path, dict]:
@@ -170,22 +150,6 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(case, project, tiny_mo
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert words in err, err
     assert directory_state(project) == before
-
-
-def two_master_designspace(root: Path) -> Path:
-    from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
-
-    document = DesignSpaceDocument()
-    document.addAxis(AxisDescriptor(tag="wght", name="Weight", minimum=400, default=400, maximum=700))
-    for style, weight in (("Regular", 400), ("Bold", 700)):
-        ufo = make_ufo(None, [ord(c) for c in HAVE])
-        ufo.info.styleName = style
-        ufo.save(root / f"Fam-{style}.ufo")
-        document.addSource(SourceDescriptor(filename=f"Fam-{style}.ufo", styleName=style,
-                                            location={"Weight": weight}))
-    document.write(root / "Fam.designspace")
-    (root / "want.txt").write_text(WANT, encoding="utf-8")
-    return root / "Fam.designspace"
 
 
 def fill_designspace(root: Path, *extra) -> int:

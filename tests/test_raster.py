@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from fixtures import glyph_rect, make_source_font, rect_drawer
+
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
 from fontcomplete.raster import render, render_many, render_outline

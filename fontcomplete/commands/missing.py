@@ -7,7 +7,7 @@ import json
 
 from fontcomplete.commands import options
 from fontcomplete.designspace import MasterFiles
-from fontcomplete.engine import CompleteSettings, Completer
+from fontcomplete.engine import Completer, CompleteSettings
 from fontcomplete.place import open_plan
 from fontcomplete.plan import MastersPlan
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, default_workers
@@ -25,7 +25,7 @@ def number(kind: type, low: float | None = None, high: float | None = None, *, o
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}")
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
         if not math.isfinite(value) or (low is not None and (value <= low if open_low else value < low)) or \
                 (high is not None and (value >= high if open_high else value > high)):
             raise argparse.ArgumentTypeError(f"{text} is outside {bounds}")
@@ -67,7 +67,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = TraceSettings()
     group = parser.add_argument_group("tracing")
-    group.add_argument("--upsample", type=number(int, 1, 8), default=defaults.upsample, help="bicubic factor before the threshold")
+    group.add_argument("--upsample", type=number(int, 1, 8), default=defaults.upsample,
+                       help="bicubic factor before the threshold")
     group.add_argument("--threshold", type=number(float, 0, 1, open_low=True, open_high=True), default=defaults.threshold,
                        help="ink coverage that counts as black (default: the threshold calibrated on the model's "
                        "validation characters, else 0.5)")

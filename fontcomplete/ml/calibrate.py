@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from fontcomplete.fonts import SourceFont
-from fontcomplete.ml.samples import ink_iou
+from fontcomplete.metrics import ink_ious
 from fontcomplete.raster import render_many
 from fontcomplete.trace import DEFAULT_THRESHOLD, TraceSettings, binarize
 
@@ -29,7 +29,7 @@ def threshold_ious(stylizer, source: SourceFont, target: SourceFont, codepoints:
     for threshold in THRESHOLDS:
         settings = TraceSettings(upsample=upsample, threshold=threshold)
         masks = np.stack([binarize(image, settings) for image in ink])
-        table[threshold] = float(ink_iou(masks, truth).mean())
+        table[threshold] = float(ink_ious(masks, truth).mean())
     return table
 
 

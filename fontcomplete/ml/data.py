@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +29,11 @@ class PairSet:
     def __len__(self) -> int:
         return len(self.codepoints)
 
-    def select(self, keep: np.ndarray) -> "PairSet":
+    def select(self, keep: np.ndarray) -> PairSet:
         return PairSet(self.codepoints[keep], self.style_ids[keep], self.sources[keep], self.targets[keep])
 
     @staticmethod
-    def concat(parts: list["PairSet"], size: int) -> "PairSet":
+    def concat(parts: list[PairSet], size: int) -> PairSet:
         if not parts:
             empty = np.zeros((0, size, size), np.uint8)
             return PairSet(np.zeros(0, np.int64), np.zeros(0, np.int64), empty, empty.copy())
@@ -167,14 +166,19 @@ class Batches:
         return source, target, self.style_ids[index].to(device)
 
     def _shift(self, step: int, source: torch.Tensor, target: torch.Tensor):
-        """Shift each (B,C,S,S) pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background."""
+        """Shift each (B,C,S,S) pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background.
+
+        Whole-pixel shifts drawn per sample from (seed, step), so a resumed run sees the same batches: torchvision's
+        RandomAffine would resample (soften) the ink and draw from the global generator."""
         j = self.jitter
         generator = torch.Generator().manual_seed(self.seed * 7_919 + step * 31 + self.rank)
         shifts = torch.randint(-j, j + 1, (len(source), 2), generator=generator)
-        pad = lambda x: torch.nn.functional.pad(x, (j, j, j, j))
+        def pad(x):
+            return torch.nn.functional.pad(x, (j, j, j, j))
         source, target = pad(source), pad(target)
         size = source.shape[-1] - 2 * j
-        crop = lambda x, i, dy, dx: x[i, :, j - dy: j - dy + size, j - dx: j - dx + size]
+        def crop(x, i, dy, dx):
+            return x[i, :, j - dy: j - dy + size, j - dx: j - dx + size]
         out_s = torch.stack([crop(source, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
         out_t = torch.stack([crop(target, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
         return out_s, out_t

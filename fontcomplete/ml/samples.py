@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from fontcomplete.atomic import write_atomic
+
 
 @torch.inference_mode()
 def predict(generator: torch.nn.Module, sources: np.ndarray, style_ids: np.ndarray, device: torch.device,
@@ -28,35 +30,20 @@ def predict(generator: torch.nn.Module, sources: np.ndarray, style_ids: np.ndarr
     return out
 
 
-def ink_iou(predicted: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-    """Per-glyph IoU of the ink masks (coverage >= threshold); floats in 0..1, uint8 in 0..255."""
-    def mask(a):
-        return a >= (threshold * 255 if a.dtype == np.uint8 else threshold)
-    p, t = mask(predicted), mask(target)
-    inter = (p & t).reshape(len(p), -1).sum(1)
-    union = (p | t).reshape(len(p), -1).sum(1)
-    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
-
-
 def sample_grid(sources: np.ndarray, generated: np.ndarray, targets: np.ndarray, columns: int = 4) -> Image.Image:
-    """Triples (source | generated | target) laid out `columns` per row, black ink on white, 2 px gutters."""
-    n, size = len(sources), sources.shape[-1]
-    rows = max((n + columns - 1) // columns, 1)
-    cell, gap = size * 3 + 2 * 2, 8
-    canvas = np.full((rows * (size + gap) + gap, columns * (cell + gap) + gap), 255, np.uint8)
-    for i in range(n):
-        r, c = divmod(i, columns)
-        y, x = gap + r * (size + gap), gap + c * (cell + gap)
-        for j, image in enumerate((sources[i], generated[i], targets[i])):
-            ink = image if image.dtype == np.uint8 else np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)
-            canvas[y:y + size, x + j * (size + 2): x + j * (size + 2) + size] = 255 - ink
-        canvas[y:y + size, x + size:x + size + 2] = 200
-        canvas[y:y + size, x + 2 * size + 2:x + 2 * size + 4] = 200
-    return Image.fromarray(canvas, mode="L")
+    """Triples (source | generated | target) laid out `columns` per row, black ink on white, grey gutters."""
+    from torchvision.utils import make_grid
+
+    def paper(images: np.ndarray) -> torch.Tensor:  # (N, 1, S, S) floats, 1 = white
+        ink = images.astype(np.float32) / 255 if images.dtype == np.uint8 else np.clip(images, 0, 1)
+        return 1 - torch.from_numpy(np.ascontiguousarray(ink, dtype=np.float32))[:, None]
+
+    triples = torch.stack([paper(sources), paper(generated), paper(targets)], 1)  # (N, 3, 1, S, S)
+    cells = torch.stack([make_grid(triple, nrow=3, padding=2, pad_value=200 / 255) for triple in triples])
+    grid = make_grid(cells, nrow=columns, padding=8, pad_value=1.0)
+    return Image.fromarray(np.rint(grid[0].numpy() * 255).astype(np.uint8), mode="L")
 
 
 def save_grid(path: Path, image: Image.Image) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp.png")
-    image.save(temp)
-    temp.replace(path)
+    write_atomic(path, lambda temp: image.save(temp, format="PNG"))

@@ -72,7 +72,7 @@ class Stylizer:
         """How many of the target's own glyphs the model looks at per generated glyph (0: none)."""
         return self.info.generator.exemplars
 
-    def with_target(self, source, target, codepoints) -> "Stylizer":
+    def with_target(self, source, target, codepoints) -> Stylizer:
         """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones) as exemplars.
 
         Returns self when the model takes no exemplars. The bank's digest joins the model id, so outline caches

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import torch
 
+from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.interrupts import DeferredInterrupt
+from fontcomplete.metrics import ink_ious
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
-from fontcomplete.atomic import write_atomic
-from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.ml.model_dir import ModelInfo, save_model
-from fontcomplete.ml.samples import ink_iou, predict, sample_grid, save_grid
+from fontcomplete.ml.samples import predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
 
 STATE = "train_state.pt"
@@ -97,94 +98,129 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     scored = {"heldout": held_pairs, "val": val_pairs if val_pairs is not None else held_pairs.select(slice(0, 0))}
-    exemplars, inputs = None, {name: pairs.sources for name, pairs in scored.items()}
-    if config.generator.exemplars:
-        bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
-        nearest = rank_sets(config.generator.exemplars, 1)  # the set fill's first view shows
-        exemplars = (bank, bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, nearest, in_bank=True)[:, 0])
-        inputs = {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
+    exemplars, inputs = _exemplar_inputs(config, train_pairs, scored)
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
-    step, elapsed_before, best_iou = 0, 0.0, -1.0
-    state_path = out_dir / STATE
-    if resume and state_path.is_file():
-        state = torch.load(state_path, map_location=device, weights_only=True)
-        check_resumable(from_dict(TrainConfig, json.loads(state["config"])), config)
-        if state["data"] != data_signature(train_pairs):
-            raise FontcompleteError("cannot resume: the training pairs differ from the saved run's (fonts or held-out set changed)")
-        trainer.load_state_dict(state["trainer"])
-        step, elapsed_before, best_iou = int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
-    elif state_path.is_file():
-        raise FontcompleteError(f"{out_dir} already holds a training run; pass --resume or choose another --out")
+    step, elapsed_before, best_iou = _restore(trainer, out_dir, config, train_pairs, resume, device)
     if dist.world > 1:
         trainer.wrap_ddp()
-    total_steps = _total_steps(config, batches.steps_per_epoch)
-    max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
     info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs),
                 val_pairs=len(scored["val"]))
     ctx = _Loop(config, out_dir, trainer, scored, inputs, categories, info, dist, data_signature(train_pairs), best_iou)
-    bar = _progress_bar(progress and dist.main, total_steps, step)
-    start = time.perf_counter() - elapsed_before
-    last_checkpoint, last_checkpoint_step = time.perf_counter(), step
-    data_s = net_s = 0.0
-    window_start, window_step = time.perf_counter(), step
-    sums, counts = {}, {}  # each loss term summed over the log window (on the device: no sync per step)
-    with DeferredInterrupt(second_interrupts=True) as interrupt:
-        while True:
-            elapsed, stop = _agreed(time.perf_counter() - start, interrupt.requested, dist)
-            if stop:  # Ctrl-C: finish at a step boundary, keep what was learned, then stop
-                if bar is not None:
-                    bar.close()
-                ctx.checkpoint(step, elapsed, batches.steps_per_epoch)
-                raise KeyboardInterrupt
-            progress_fraction = max(step / total_steps if total_steps else 0.0,
-                                    elapsed / max_seconds if max_seconds else 0.0)
-            if (total_steps is not None and step >= total_steps) or (max_seconds is not None and elapsed >= max_seconds):
-                break
-            t0 = time.perf_counter()
-            batch = batches.get(step, device)
-            _sync(device)
-            t1 = time.perf_counter()
-            losses = trainer.step(batch, step, progress_fraction)
-            _sync(device)
-            data_s += t1 - t0
-            net_s += time.perf_counter() - t1
-            step += 1
-            for name, value in losses.items():
-                sums[name] = sums.get(name, 0.0) + value.detach()
-                counts[name] = counts.get(name, 0) + 1
-            if step % config.log_every == 0 or step == total_steps:
-                now = time.perf_counter()
-                values = {k: float(v) / counts[k] for k, v in sums.items()}  # means over the steps that had the term
-                sums, counts = {}, {}
-                if not all(math.isfinite(v) for v in values.values()):
-                    raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
-                                            "resume from the last checkpoint with a lower --lr")
-                rate = (step - window_step) * config.batch_size * dist.world / (now - window_start)
-                window_start, window_step = now, step
-                record = dict(step=step, epoch=round(step / batches.steps_per_epoch, 3), minutes=round(elapsed / 60, 2),
-                              img_per_s=round(rate, 1), data_share=round(data_s / max(data_s + net_s, 1e-9), 4),
-                              **{k: round(v, 5) for k, v in values.items()})
-                ctx.log(record)
-                if bar is not None:
-                    d = f"{values['d_loss']:.3g}" if "d_loss" in values else "off"
-                    bar.set_postfix(g=f"{values['g_loss']:.3g}", d=d, img_s=f"{rate:.1f}", refresh=False)
-            if bar is not None:
-                bar.update(1)
-            due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
-            due_step = config.checkpoint_steps and step % config.checkpoint_steps == 0
-            if due_time or due_step:
-                ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
-                last_checkpoint, last_checkpoint_step = time.perf_counter(), step
-    if bar is not None:
-        bar.close()
-    if step != last_checkpoint_step or not (out_dir / STATE).is_file():
-        ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+    step, data_s, net_s = _train_steps(ctx, batches, step, elapsed_before, progress)
     ctx.timing = {"data_seconds": round(data_s, 3), "network_seconds": round(net_s, 3),
                   "data_share": round(data_s / max(data_s + net_s, 1e-9), 5)}
     ctx.log(dict(event="done", step=step, **ctx.timing, peak_rss_mb=_peak_rss_mb(),
                  peak_cuda_mb=round(torch.cuda.max_memory_allocated() / 2**20, 1) if device.type == "cuda" else None))
     return dict(ctx.last_summary, **ctx.timing)
+
+
+def _exemplar_inputs(config: TrainConfig, train_pairs: PairSet, scored: dict) -> tuple:
+    """(exemplars for Batches or None, the scored pairs' generator inputs): each pair beside the exemplar set
+    fill's first view shows."""
+    if not config.generator.exemplars:
+        return None, {name: pairs.sources for name, pairs in scored.items()}
+    bank = ExemplarBank(train_pairs.sources, train_pairs.targets, config.generator.exemplars, train_pairs.style_ids)
+    nearest = rank_sets(config.generator.exemplars, 1)
+    neighbours = bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, nearest, in_bank=True)[:, 0]
+    return (bank, neighbours), {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
+
+
+def _restore(trainer: Trainer, out_dir: Path, config: TrainConfig, train_pairs: PairSet, resume: bool,
+             device: torch.device) -> tuple[int, float, float]:
+    """(step, elapsed seconds, best IoU) of the saved run when resuming, else a fresh start."""
+    state_path = out_dir / STATE
+    if not state_path.is_file():
+        return 0, 0.0, -1.0
+    if not resume:
+        raise FontcompleteError(f"{out_dir} already holds a training run; pass --resume or choose another --out")
+    state = torch.load(state_path, map_location=device, weights_only=True)
+    check_resumable(from_dict(TrainConfig, json.loads(state["config"])), config)
+    if state["data"] != data_signature(train_pairs):
+        raise FontcompleteError("cannot resume: the training pairs differ from the saved run's "
+                                "(fonts or held-out set changed)")
+    trainer.load_state_dict(state["trainer"])
+    return int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
+
+
+def _train_steps(ctx: _Loop, batches: Batches, step: int, elapsed_before: float,
+                 progress: bool) -> tuple[int, float, float]:
+    """Step until the stop criterion, logging and checkpointing on the way; (last step, data s, network s).
+
+    Ctrl-C finishes the step under way, checkpoints and raises KeyboardInterrupt."""
+    config, dist, device = ctx.config, ctx.dist, ctx.dist.device
+    total_steps = _total_steps(config, batches.steps_per_epoch)
+    max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
+    bar = _progress_bar(progress and dist.main, total_steps, step)
+    start = time.perf_counter() - elapsed_before
+    last_checkpoint, last_checkpoint_step = time.perf_counter(), step
+    window = _LogWindow(step)
+    with DeferredInterrupt(second_interrupts=True) as interrupt:
+        while True:
+            elapsed, stop = _agreed(time.perf_counter() - start, interrupt.requested, dist)
+            if stop:
+                if bar is not None:
+                    bar.close()
+                ctx.checkpoint(step, elapsed, batches.steps_per_epoch)
+                raise KeyboardInterrupt
+            if (total_steps is not None and step >= total_steps) or (max_seconds is not None and elapsed >= max_seconds):
+                break
+            fraction = max(step / total_steps if total_steps else 0.0, elapsed / max_seconds if max_seconds else 0.0)
+            t0 = time.perf_counter()
+            batch = batches.get(step, device)
+            _sync(device)
+            t1 = time.perf_counter()
+            losses = ctx.trainer.step(batch, step, fraction)
+            _sync(device)
+            window.add(losses, t1 - t0, time.perf_counter() - t1)
+            step += 1
+            if step % config.log_every == 0 or step == total_steps:
+                record = window.record(step, elapsed, config.batch_size * dist.world, batches.steps_per_epoch)
+                ctx.log(record)
+                if bar is not None:
+                    d = f"{record['d_loss']:.3g}" if "d_loss" in record else "off"
+                    bar.set_postfix(g=f"{record['g_loss']:.3g}", d=d, img_s=f"{record['img_per_s']:.1f}", refresh=False)
+            if bar is not None:
+                bar.update(1)
+            due_time = time.perf_counter() - last_checkpoint >= config.checkpoint_minutes * 60
+            if due_time or (config.checkpoint_steps and step % config.checkpoint_steps == 0):
+                ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+                last_checkpoint, last_checkpoint_step = time.perf_counter(), step
+    if bar is not None:
+        bar.close()
+    if step != last_checkpoint_step or not (ctx.out_dir / STATE).is_file():
+        ctx.checkpoint(step, time.perf_counter() - start, batches.steps_per_epoch)
+    return step, window.data_s, window.net_s
+
+
+class _LogWindow:
+    """Loss terms summed on the device over a log window (no sync per step), and where the time went."""
+
+    def __init__(self, step: int):
+        self.sums, self.counts = {}, {}
+        self.data_s = self.net_s = 0.0
+        self.start, self.start_step = time.perf_counter(), step
+
+    def add(self, losses: dict, data_s: float, net_s: float) -> None:
+        self.data_s += data_s
+        self.net_s += net_s
+        for name, value in losses.items():
+            self.sums[name] = self.sums.get(name, 0.0) + value.detach()
+            self.counts[name] = self.counts.get(name, 0) + 1
+
+    def record(self, step: int, elapsed: float, images_per_step: int, steps_per_epoch: int) -> dict:
+        """The log line for the window ending at `step` (each term's mean over the steps that had it); starts a new
+        window. A non-finite loss stops training with a clear error."""
+        now = time.perf_counter()
+        values = {k: float(v) / self.counts[k] for k, v in self.sums.items()}
+        if not all(math.isfinite(v) for v in values.values()):
+            raise FontcompleteError(f"training diverged (non-finite loss) at step {step}: {values}; "
+                                    "resume from the last checkpoint with a lower --lr")
+        rate = (step - self.start_step) * images_per_step / (now - self.start)
+        self.sums, self.counts, self.start, self.start_step = {}, {}, now, step
+        return dict(step=step, epoch=round(step / steps_per_epoch, 3), minutes=round(elapsed / 60, 2),
+                    img_per_s=round(rate, 1), data_share=round(self.data_s / max(self.data_s + self.net_s, 1e-9), 4),
+                    **{k: round(v, 5) for k, v in values.items()})
 
 
 class _Loop:
@@ -236,7 +272,7 @@ class _Loop:
         if grid is not None:
             k = min(config.sample_count, count)
             save_grid(grid, sample_grid(pairs.sources[:k], generated[:k], pairs.targets[:k]))
-        return float(ink_iou(scored, pairs.targets[:len(scored)]).mean()) if len(scored) else None
+        return float(ink_ious(scored, pairs.targets[:len(scored)]).mean()) if len(scored) else None
 
 
 def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:

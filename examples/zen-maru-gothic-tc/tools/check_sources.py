@@ -11,7 +11,6 @@ from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.basePen import decomposeQuadraticSegment
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
-
 from make_sources import EXAMPLE_DIR, structure
 from zen_slices import read_package, slice_names
 

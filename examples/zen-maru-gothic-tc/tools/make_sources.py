@@ -12,7 +12,6 @@ from fontTools import subset
 from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, SourceDescriptor
 from fontTools.pens.reverseContourPen import ReverseContourPen
 from fontTools.ttLib import TTFont
-
 from zen_slices import CubicPen, features_text, merge_slices, read_package, slice_names
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1]
