@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fontcomplete.charsets import missing, resolve_charsets
+from fontcomplete.charsets import resolve_charsets
 from fontcomplete.fill import default_workers, stylize_glyphs, tracer_pool
 from fontcomplete.fonts import open_font
 from fontcomplete.merge import NewGlyph, merge_glyphs, save_atomic
@@ -55,8 +55,8 @@ def main() -> None:
         target_path = Path(scratch) / Path(args.target).name
         shutil.copytree(args.target, target_path)
         target, source = open_font(target_path), open_font(args.source)
-        plan = missing(resolve_charsets(args.charset or ["big5-1"]), target.cmap, source.cmap)
-        codepoints = plan.to_add
+        wanted = resolve_charsets(args.charset or ["big5-1"])
+        codepoints = sorted(c for c in wanted if c not in target.cmap and c in source.cmap)
         print(f"{len(codepoints)} glyphs to add; {args.workers} tracing workers; {args.size} px; "
               f"{time.strftime('%Y-%m-%d')}")
 

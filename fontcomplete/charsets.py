@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -110,23 +110,3 @@ def resolve_charsets(specs: Iterable[str]) -> set[int]:
 def _unknown_charset_message(spec: str) -> str:
     known = ", ".join(BUILTIN_CHARSETS)
     return f"unknown charset {spec!r}: not a built-in name ({known}) and not a file"
-
-
-@dataclass(frozen=True)
-class MissingSet:
-    """Which wanted codepoints the target already has, which the source lacks, and which to add (sorted lists)."""
-
-    wanted: list[int]
-    present: list[int]
-    not_in_source: list[int]
-    to_add: list[int]
-
-
-def missing(wanted: Iterable[int], target_cmap: Mapping[int, object], source_cmap: Mapping[int, object]) -> MissingSet:
-    """Split the wanted codepoints: present in the target, absent from the source (reported, not fatal), to add."""
-    wanted_sorted = sorted(set(wanted))
-    present = [cp for cp in wanted_sorted if cp in target_cmap]
-    absent = [cp for cp in wanted_sorted if cp not in target_cmap]
-    not_in_source = [cp for cp in absent if cp not in source_cmap]
-    to_add = [cp for cp in absent if cp in source_cmap]
-    return MissingSet(wanted=wanted_sorted, present=present, not_in_source=not_in_source, to_add=to_add)

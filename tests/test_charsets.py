@@ -1,4 +1,4 @@
-"""Tests for built-in charsets, charset files, unions and the missing set."""
+"""Tests for built-in charsets, charset files and unions."""
 
 import pytest
 
@@ -6,7 +6,6 @@ from fontcomplete.charsets import (
     BUILTIN_CHARSETS,
     builtin_charset,
     is_han,
-    missing,
     parse_charset_text,
     resolve_charsets,
 )
@@ -66,12 +65,3 @@ def test_resolve_charsets_reports_non_utf8_file(tmp_path):
     bad.write_bytes("一".encode("big5"))
     with pytest.raises(FontcompleteError, match="not UTF-8"):
         resolve_charsets([str(bad)])
-
-
-def test_missing_splits_wanted_codepoints():
-    wanted = [5, 1, 2, 3, 4, 3]
-    result = missing(wanted, target_cmap={1: "a", 2: "b", 9: "z"}, source_cmap={1: "a", 3: "c", 5: "e"})
-    assert result.wanted == [1, 2, 3, 4, 5]
-    assert result.present == [1, 2]
-    assert result.not_in_source == [4]
-    assert result.to_add == [3, 5]

@@ -97,3 +97,10 @@ def test_held_out_pairs_interleave_styles_so_the_scored_prefix_covers_all():
     assert mixed.style_ids.tolist() == [0, 1, 2, 0, 1, 0, 0]
     assert mixed.codepoints.tolist() == [pairs.codepoints[i] for i in (0, 4, 6, 1, 5, 2, 3)]
     assert np.array_equal(mixed.targets[1], pairs.targets[4])
+
+
+def test_the_render_cache_lives_under_fontcomplete_cache(monkeypatch, tmp_path):
+    from fontcomplete.ml.data import default_cache_dir
+
+    monkeypatch.setenv("FONTCOMPLETE_CACHE", str(tmp_path / "c"))
+    assert default_cache_dir() == tmp_path / "c" / "renders"

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from fontcomplete.engine import CompleteSettings
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, default_workers
 from fontcomplete.fonts import SourceFont, open_font
@@ -49,15 +50,19 @@ def add_charset_argument(parser: argparse.ArgumentParser) -> None:
                         help="big5-1 (default), big5-2, gb2312, jis0208, or a file of characters / U+XXXX; repeatable")
 
 
+DEFAULTS = CompleteSettings()  # the one place fill, eval and the filter take their defaults from
+
+
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default="copy", metavar="DIR|NAME|copy",
+    parser.add_argument("--model", default=DEFAULTS.model, metavar="DIR|NAME|copy",
                         help="a model directory, the name of a model shipped in models/, or 'copy' "
                              "(the source outlines scaled into the em box; default)")
     parser.add_argument("--style", default=None, help="the model's style (category) to use when it has several "
                         "(default: the one named like the target, 'Family Style')")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs")
-    parser.add_argument("--batch-size", type=POSITIVE_INT, default=64, help="glyphs per model batch")
-    parser.add_argument("--views", type=int, default=VIEWS, choices=range(1, VIEWS + 1), metavar=f"1-{VIEWS}",
+    parser.add_argument("--device", default=DEFAULTS.device, choices=["auto", "cpu", "cuda"],
+                        help="where the model runs")
+    parser.add_argument("--batch-size", type=POSITIVE_INT, default=DEFAULTS.batch_size, help="glyphs per model batch")
+    parser.add_argument("--views", type=int, default=DEFAULTS.views, choices=range(1, VIEWS + 1), metavar=f"1-{VIEWS}",
                         help="average the model over this many views of each glyph (a model with exemplars: beside "
                         "another set of the target's glyphs in each view; without: as it is, then shifted 1 px down, "
                         f"up, right, left; default {VIEWS}; 1 = one pass, {VIEWS}× faster)")
@@ -65,7 +70,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
-    defaults = TraceSettings()
+    defaults = DEFAULTS.trace
     group = parser.add_argument_group("tracing")
     group.add_argument("--upsample", type=number(int, 1, 8), default=defaults.upsample,
                        help="bicubic factor before the threshold")
@@ -87,7 +92,7 @@ def trace_settings(args: argparse.Namespace) -> TraceSettings:
 
 
 def charsets(args: argparse.Namespace) -> list[str]:
-    return args.charset or ["big5-1"]
+    return args.charset or list(DEFAULTS.charset)
 
 
 def open_source(args: argparse.Namespace) -> SourceFont:
