@@ -33,7 +33,6 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
           progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
     """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
-    from fontcomplete.charsets import read_charset_file
     from fontcomplete.fonts import open_font
 
     out_dir = Path(out_dir)
@@ -43,44 +42,14 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
     target_fonts = [open_font(t) for t in targets]
     if not target_fonts:
         raise FontcompleteError("give at least one --target font")
-    generator, categories = None, style_names(target_fonts)
-    style_of_target = list(range(len(categories)))
-    if init is not None:
-        generator, info = load_model(Path(init), "cpu")
-        generator.train()
-        if (info.image_size, info.generator) != (config.image_size, config.generator):
-            log(f"--init: using the architecture of {init} ({info.image_size} px, ngf {info.generator.ngf})")
-            config = dataclasses.replace(config, image_size=info.image_size, generator=info.generator)
-        merged = list(info.categories)
-        for name in categories:
-            if name not in merged:
-                merged.append(name)
-        style_of_target = [merged.index(name) for name in categories]
-        generator.grow_styles(len(merged))
-        categories = merged
+    generator, categories, style_of_target, config = _initial_model(config, init, style_names(target_fonts), log)
     if dist.world > 1 and not dist.main:
         torch.distributed.barrier()  # the main process renders (and caches) first
     pairs = build_pairs(source_font, target_fonts, config.image_size, cache_dir, charset)
     if dist.world > 1 and dist.main:
         torch.distributed.barrier()
     pairs.style_ids = np.asarray(style_of_target, np.int64)[pairs.style_ids]
-    saved_holdout = out_dir / HOLDOUT
-    if resume and saved_holdout.is_file():
-        held_codes = read_charset_file(saved_holdout)
-    elif holdout is not None:
-        held_codes = read_charset_file(Path(holdout))
-    else:
-        held_codes = None
-    train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
-    train_pairs = drop_duplicates_of(train_pairs, held_pairs)
-    held_pairs = interleave_styles(held_pairs)
-    train_pairs, val_pairs = split_holdout(train_pairs, None, config.val_fraction, config.seed + 1)
-    train_pairs, val_pairs = drop_duplicates_of(train_pairs, val_pairs), interleave_styles(val_pairs)
-    if dist.main:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_charset(saved_holdout, np.unique(held_pairs.codepoints))
-        if len(val_pairs):
-            write_charset(out_dir / VALIDATION, np.unique(val_pairs.codepoints))
+    train_pairs, held_pairs, val_pairs = _split(pairs, config, out_dir, holdout, resume, dist.main)
     prepare_s = time.perf_counter() - started
     log(f"{len(train_pairs)} training pairs, {len(np.unique(held_pairs.codepoints))} held-out characters, "
         f"{len(np.unique(val_pairs.codepoints))} validation characters "
@@ -94,6 +63,43 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
         targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
         calibrate_run(out_dir, source_font, targets, val_pairs, held_pairs, log)
     return result
+
+
+def _initial_model(config: TrainConfig, init: Path | None, categories: list[str], log):
+    """(generator or None, style names, style id of each target, config): with --init, the model's architecture wins
+    and the targets' styles join its own (new names get new ids)."""
+    if init is None:
+        return None, categories, list(range(len(categories))), config
+    generator, info = load_model(Path(init), "cpu")
+    generator.train()
+    if (info.image_size, info.generator) != (config.image_size, config.generator):
+        log(f"--init: using the architecture of {init} ({info.image_size} px, ngf {info.generator.ngf})")
+        config = dataclasses.replace(config, image_size=info.image_size, generator=info.generator)
+    merged = list(info.categories) + [name for name in categories if name not in info.categories]
+    generator.grow_styles(len(merged))
+    return generator, merged, [merged.index(name) for name in categories], config
+
+
+def _split(pairs, config: TrainConfig, out_dir: Path, holdout: Path | None, resume: bool, main: bool):
+    """(training, held-out, validation) pairs: the held-out list (the run's own when resuming, else --holdout, else
+    a seeded fraction), then a seeded validation fraction of the rest; the main process writes both lists."""
+    from fontcomplete.charsets import read_charset_file
+
+    saved_holdout = out_dir / HOLDOUT
+    if resume and saved_holdout.is_file():
+        held_codes = read_charset_file(saved_holdout)
+    else:
+        held_codes = read_charset_file(Path(holdout)) if holdout is not None else None
+    train_pairs, held_pairs = split_holdout(pairs, held_codes, config.holdout_fraction, config.seed)
+    train_pairs, held_pairs = drop_duplicates_of(train_pairs, held_pairs), interleave_styles(held_pairs)
+    train_pairs, val_pairs = split_holdout(train_pairs, None, config.val_fraction, config.seed + 1)
+    train_pairs, val_pairs = drop_duplicates_of(train_pairs, val_pairs), interleave_styles(val_pairs)
+    if main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_charset(saved_holdout, np.unique(held_pairs.codepoints))
+        if len(val_pairs):
+            write_charset(out_dir / VALIDATION, np.unique(val_pairs.codepoints))
+    return train_pairs, held_pairs, val_pairs
 
 
 def calibrate_run(out_dir: Path, source, targets: dict, val_pairs, held_pairs, log) -> None:
