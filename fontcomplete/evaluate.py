@@ -53,7 +53,8 @@ def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], 
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:
-    """source | generated | truth for every glyph, worst IoU first."""
+    """source | generated | truth for every glyph, worst IoU first; each label flags a wrong topology (M strokes
+    merged, B broken or specks, C counters)."""
     name = "model" if "model" in evaluation.scores else "copy"
     order = np.argsort([s.iou for s in evaluation.scores[name]])
     factor = max(1, evaluation.renders["truth"].shape[1] // size)
@@ -61,5 +62,6 @@ def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path
     for i in order:
         images = [np.asarray(Image.fromarray(evaluation.renders[key][i]).reduce(factor))
                   for key in ("source", name, "truth")]
-        cells.append((f"U+{evaluation.codepoints[i]:04X} {evaluation.scores[name][i].iou:.2f}", images))
+        glyph_score = evaluation.scores[name][i]
+        cells.append((f"U+{evaluation.codepoints[i]:04X} {glyph_score.iou:.2f} {glyph_score.flags()}", images))
     return write_sheets(path, cells, columns=8)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from fontcomplete.metrics import ink_iou, l1, score, ssim, summarize
+from fontcomplete.metrics import counters, ink_iou, l1, pieces, score, ssim, summarize
 
 
 def square(top, left, size=32, side=10):
@@ -49,3 +49,37 @@ def test_pieces_counts_broken_strokes_specks_and_merged_strokes():
     assert [score(0, image, truth).pieces for image in (truth, broken, speck, diagonal, merged)] == [0, 1, 1, 1, -1]
     summary = summarize([score(0, image, truth) for image in (truth, broken, speck, merged)])
     assert summary["pieces_more"] == 0.5 and summary["pieces_fewer"] == 0.25
+
+
+def ring(filled_counter: bool = False, gap: bool = False) -> np.ndarray:
+    """口: a square ring (one counter); the counter filled in, or the ring opened by a gap (no counter)."""
+    image = np.zeros((32, 32), np.uint8)
+    image[4:28, 4:28] = 255
+    if not filled_counter:
+        image[8:24, 8:24] = 0
+    if gap:
+        image[4:8, 14:18] = 0
+    return image
+
+
+def test_counters_count_enclosed_background_only():
+    assert counters(ring()) == 1 and counters(ring(filled_counter=True)) == 0 and counters(ring(gap=True)) == 0
+    four = ring()
+    four[8:24, 15:17] = four[15:17, 8:24] = 255  # 田
+    assert counters(four) == 4 and pieces(four) == 1
+
+
+def test_topology_flags_merged_broken_and_counters():
+    truth = ring()
+    filled, opened = score(0, ring(filled_counter=True), truth), score(0, ring(gap=True), truth)
+    assert filled.flags() == "C" and not filled.topology_ok and filled.counters == -1
+    assert opened.flags() == "C" and opened.pieces == 0
+    two = np.zeros((32, 32), np.uint8)
+    two[4:28, 8:12] = two[4:28, 20:24] = 255
+    joined = two.copy()
+    joined[14:16, 12:20] = 255
+    assert score(0, joined, two).flags() == "M" and score(0, two, joined).flags() == "B"
+    assert score(0, truth, truth).topology_ok and score(0, truth, truth).flags() == ""
+    summary = summarize([score(0, truth, truth), filled, score(0, joined, two), score(0, two, joined)])
+    assert (summary["topology_ok"], summary["pieces_fewer"], summary["pieces_more"], summary["counters_wrong"]) == \
+        (0.25, 0.25, 0.25, 0.25)

@@ -6,7 +6,7 @@ from ml_fixtures import tiny_config
 from test_filter import SOURCE
 
 from fontcomplete.fonts import open_font
-from fontcomplete.ml.calibrate import THRESHOLDS, best_threshold, calibrate_model_dir, threshold_ious
+from fontcomplete.ml.calibrate import THRESHOLDS, best_threshold, calibrate_model_dir, threshold_scores
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
 from fontcomplete.raster import render_many
@@ -32,8 +32,10 @@ class DimTruthStylizer:
 def test_a_model_whose_ink_runs_light_gets_a_lower_threshold(tmp_path):
     make_ufo(tmp_path / "Target.ufo", CODES)
     target, source = open_font(tmp_path / "Target.ufo"), open_font(SOURCE)
-    full = threshold_ious(DimTruthStylizer(target, CODES, 1.0), source, target, CODES)
-    light = threshold_ious(DimTruthStylizer(target, CODES, 0.8), source, target, CODES)
+    full = {t: row["iou"] for t, row in threshold_scores(DimTruthStylizer(target, CODES, 1.0), source, target,
+                                                          CODES).items()}
+    light = {t: row["iou"] for t, row in threshold_scores(DimTruthStylizer(target, CODES, 0.8), source, target,
+                                                           CODES).items()}
     assert set(full) == set(THRESHOLDS) and max(full.values()) > 0.98
     # thresholding 0.8 x coverage at 0.8 t is thresholding the coverage at t: the optimum moves down with the ink
     assert abs(best_threshold(light) - 0.8 * best_threshold(full)) <= 0.05 and max(light.values()) > 0.98
@@ -56,5 +58,23 @@ def test_calibration_is_recorded_per_style_in_the_model_config(tmp_path):
     info = read_info(model)
     assert set(chosen) == {"B"} and info.ink_thresholds == chosen and chosen["B"] in THRESHOLDS
     table = json.loads((model / "config.json").read_text())["ink_threshold_calibration"]["B"]
-    assert table["characters"] == 3 and set(table["mean_iou"]) == {f"{t:.2f}" for t in THRESHOLDS}
+    assert table["characters"] == 3 and table["criterion"] == "kept_iou"
+    assert set(table["kept_iou"]) == set(table["iou"]) == set(table["topology_ok"]) == {f"{t:.2f}" for t in THRESHOLDS}
     assert "for B" in logged[0]
+
+
+def test_calibration_never_buys_overlap_with_strokes_run_together(tmp_path):
+    """Heavy ink that joins two strokes overlaps the truth more, yet kept IoU prefers the threshold that keeps them
+    apart."""
+    truth = np.zeros((2, 32, 32), bool)
+    truth[:, 4:28, 8:14] = truth[:, 4:28, 16:22] = True  # two strokes, a 2 px gap
+    apart, joined = truth.copy(), truth.copy()
+    apart[:, 4:28, 13] = apart[:, 4:28, 16] = False  # thinner strokes: two columns of ink lost
+    joined[:, 4:28, 14:16] = True  # fills the gap: one more IoU point, one piece
+    from fontcomplete.metrics import ink_ious, kept_iou, topology_matches
+
+    ious = {name: ink_ious(m, truth) for name, m in (("apart", apart), ("joined", joined))}
+    assert ious["joined"].mean() > ious["apart"].mean()
+    kept = {name: kept_iou(ious[name], topology_matches(m, truth)) for name, m in (("apart", apart), ("joined", joined))}
+    assert kept["joined"] == 0 and kept["apart"] > 0.8
+    assert best_threshold({0.3: kept["joined"], 0.5: kept["apart"]}) == 0.5

@@ -17,7 +17,7 @@ import torch
 from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.interrupts import DeferredInterrupt
-from fontcomplete.metrics import ink_ious
+from fontcomplete.metrics import ink_ious, kept_iou, topology_matches
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
@@ -140,7 +140,7 @@ def _restore(trainer: Trainer, out_dir: Path, config: TrainConfig, train_pairs: 
         raise FontcompleteError("cannot resume: the training pairs differ from the saved run's "
                                 "(fonts or held-out set changed)")
     trainer.load_state_dict(state["trainer"])
-    return int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
+    return int(state["step"]), float(state["elapsed"]), float(state.get("best_kept_iou", -1.0))
 
 
 def _train_steps(ctx: _Loop, batches: Batches, step: int, elapsed_before: float,
@@ -244,35 +244,40 @@ class _Loop:
         if not self.dist.main:
             return
         generator, config = self.trainer.averaged_generator, self.config
-        iou = self._score("heldout", generator, self.out_dir / "samples" / f"step_{step:07d}.png")
-        val_iou = self._score("val", generator)
-        chosen_by = iou if val_iou is None else val_iou
+        iou, kept = self._score("heldout", generator, self.out_dir / "samples" / f"step_{step:07d}.png")
+        val_iou, val_kept = self._score("val", generator)
+        chosen_by = kept if val_kept is None else val_kept  # kept IoU: never overlap bought with a wrong topology
         self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
-                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, val_iou=val_iou,
-                                 config=to_dict(config))
+                                 minutes=round(elapsed / 60, 2), heldout_iou=iou, heldout_kept_iou=kept,
+                                 val_iou=val_iou, val_kept_iou=val_kept, config=to_dict(config))
         model_info = ModelInfo(config.image_size, config.generator, tuple(self.categories), self.last_summary)
         save_model(self.out_dir, generator, model_info)
         if chosen_by is not None and chosen_by > self.best_iou:
             self.best_iou = chosen_by
             save_model(self.out_dir / "best", generator, model_info)
-        state = {"step": step, "elapsed": elapsed, "best_iou": self.best_iou, "data": self.data_sig,
+        state = {"step": step, "elapsed": elapsed, "best_kept_iou": self.best_iou, "data": self.data_sig,
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
         write_atomic(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
-                      val_iou=val_iou, best_iou=self.best_iou))
+                      heldout_kept_iou=kept, val_iou=val_iou, val_kept_iou=val_kept, best_kept_iou=self.best_iou))
 
-    def _score(self, name: str, generator, grid: Path | None = None) -> float | None:
-        """Mean ink IoU of the first eval_count pairs of a scored set; with `grid`, also a sample grid PNG there."""
+    def _score(self, name: str, generator, grid: Path | None = None) -> tuple[float | None, float | None]:
+        """(mean ink IoU, kept IoU) of the first eval_count pairs of a scored set; with `grid`, also a sample grid
+        PNG there."""
         pairs, config = self.scored[name], self.config
         if not len(pairs):
-            return None
+            return None, None
         count = min(max(config.eval_count, config.sample_count if grid else 0), len(pairs))
         generated = predict(generator, self.inputs[name][:count], pairs.style_ids[:count], self.trainer.device)
         scored = generated[:config.eval_count]
         if grid is not None:
             k = min(config.sample_count, count)
             save_grid(grid, sample_grid(pairs.sources[:k], generated[:k], pairs.targets[:k]))
-        return float(ink_ious(scored, pairs.targets[:len(scored)]).mean()) if len(scored) else None
+        if not len(scored):
+            return None, None
+        truth = pairs.targets[:len(scored)]
+        ious = ink_ious(scored, truth)
+        return float(ious.mean()), kept_iou(ious, topology_matches(scored >= 0.5, truth))
 
 
 def _total_steps(config: TrainConfig, steps_per_epoch: int) -> int | None:
