@@ -111,4 +111,5 @@ def summarize(scores: list[GlyphScore]) -> dict:
             "pieces_more": float(np.mean([s.broken for s in scores])),
             "pieces_fewer": float(np.mean([s.merged for s in scores])),
             "counters_wrong": float(np.mean([s.counters != 0 for s in scores])),
-            "topology_ok": float(np.mean([s.topology_ok for s in scores]))}
+            "topology_ok": float(np.mean([s.topology_ok for s in scores])),
+            "kept_iou": kept_iou([s.iou for s in scores], [s.topology_ok for s in scores])}

@@ -53,13 +53,13 @@ def run(args: argparse.Namespace) -> int:
     pages = write_proof(result, out / "proof.png")
     print(f"{len(codepoints)} held-out characters at {args.size} px")
     print(f"{'':8}{'IoU':>8}{'IoU p10':>9}{'SSIM':>8}{'SSIM p10':>9}{'L1':>8}{'merged':>9}{'broken':>9}"
-          f"{'counters':>10}{'topology ok':>13}")
+          f"{'counters':>10}{'topology ok':>13}{'kept IoU':>10}")
     for name, row in summary.items():
         print(f"{name:8}{row['iou_mean']:8.3f}{row['iou_p10']:9.3f}{row['ssim_mean']:8.3f}{row['ssim_p10']:9.3f}"
               f"{row['l1_mean']:8.3f}{row['pieces_fewer']:9.1%}{row['pieces_more']:9.1%}{row['counters_wrong']:10.1%}"
-              f"{row['topology_ok']:13.1%}")
+              f"{row['topology_ok']:13.1%}{row['kept_iou']:10.3f}")
     print("shares of glyphs: merged = fewer connected ink pieces than the real glyph (strokes run together), broken = "
           "more (a broken stroke, a speck), counters = another number of enclosed counters, topology ok = the same "
-          "pieces and counters")
+          "pieces and counters; kept IoU = IoU counting a glyph with a wrong topology as 0")
     print(f"wrote {out / 'eval.json'} and {', '.join(map(str, pages))}")
     return 0
