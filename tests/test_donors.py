@@ -1,0 +1,57 @@
+"""Donor drafts: assembled from the target's other drawings, never from the character itself or an excluded one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fontcomplete.donors import DonorBank
+
+SIZE = 64
+
+
+def block(rows: slice, cols: slice) -> np.ndarray:
+    image = np.zeros((SIZE, SIZE), np.uint8)
+    image[rows, cols] = 255
+    return image
+
+
+LEFT, RIGHT = (slice(8, 56), slice(6, 26)), (slice(8, 56), slice(38, 58))
+TOP, BOTTOM = (slice(6, 26), slice(8, 56)), (slice(38, 58), slice(8, 56))
+
+
+def bank() -> DonorBank:
+    """Sources: 1 = left bar, 2 = right bar, 3 = top bar, 4 = bottom bar, 5 = left+right. Targets: each source shape
+    drawn 4 px lower (a 'style' the draft must carry)."""
+    shapes = {1: [LEFT], 2: [RIGHT], 3: [TOP], 4: [BOTTOM], 5: [LEFT, RIGHT]}
+    sources = np.stack([np.max([block(*part) for part in parts], axis=0) for parts in shapes.values()])
+    targets = np.roll(sources, 4, axis=1)
+    return DonorBank(list(shapes), sources, targets)
+
+
+def test_a_character_is_assembled_from_the_parts_of_others():
+    query = np.maximum(block(*LEFT), block(*RIGHT))
+    draft = bank().draft(99, query, exclude=[5])  # 5 draws exactly this: excluded, so it takes 1 and 2
+    assert {p.donor for p in draft.pieces} == {1, 2} and draft.confidence > 0.9
+    truth = np.roll(query, 4, axis=0) / 255
+    assert ((draft.image >= 0.5) == (truth >= 0.5)).mean() > 0.97  # the target's drawing, in the target's place
+
+
+def test_a_character_never_drafts_from_itself():
+    query = np.maximum(block(*LEFT), block(*RIGHT))
+    draft = bank().draft(5, query)  # 5 is in the bank, and would be a perfect whole-character donor
+    assert all(p.donor != 5 for p in draft.pieces)
+
+
+@pytest.mark.parametrize("excluded", [[1], [1, 3], [2, 4]])
+def test_excluded_characters_are_never_donors(excluded):
+    query = np.maximum(block(*TOP), block(*LEFT))
+    draft = bank().draft(99, query, exclude=excluded)
+    assert not {p.donor for p in draft.pieces} & set(excluded)
+
+
+def test_confidence_is_low_when_no_donor_has_the_parts():
+    query = block(slice(28, 36), slice(28, 36))  # a dot in the middle: nobody draws it
+    assert bank().draft(99, query).confidence < 0.5
+    with pytest.raises(ValueError, match="no donor"):
+        bank().draft(99, query, exclude=[1, 2, 3, 4, 5])
