@@ -1,5 +1,5 @@
 """`python -m fontcomplete` runs the command line."""
 
-from fontcomplete.cli import main
+from fontcomplete.cli import console
 
-raise SystemExit(main())
+console()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 
 from fontcomplete import __version__
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.journal import InterruptedAfterSave
+from fontcomplete.errors import FontcompleteError, InterruptedAfterSave
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,6 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(args: list[str] | None = None) -> int:
+    """Run one command; its exit status. Ctrl-C at any moment (while the commands load, too) is one line, 130."""
+    try:
+        return _run(args)
+    except InterruptedAfterSave:
+        print("fontcomplete: interrupted; the save had begun and was completed first", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("fontcomplete: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: list[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")  # diagnostics; output is print
     parser = build_parser()
     try:
@@ -53,14 +66,20 @@ def main(args: list[str] | None = None) -> int:
         message = " ".join(str(error).split())  # one line, whatever a library put into the message
         print(f"fontcomplete {namespace.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
-    except InterruptedAfterSave:
-        print(f"fontcomplete {namespace.command}: interrupted; the save had begun and was completed first",
-              file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        print(f"fontcomplete {namespace.command}: interrupted; nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+
+
+def console() -> None:
+    """The `fontcomplete` program: main(), then its status, which a Ctrl-C arriving after the work is done (while the
+    interpreter shuts down) can no longer turn into a kill by SIGINT."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if code == EXIT_INTERRUPTED:  # CPython exits by SIGINT instead when the Ctrl-C hit a C extension's module init
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -21,17 +21,13 @@ from pathlib import Path
 
 from fontcomplete import faults
 from fontcomplete.atomic import write_text_atomic
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.errors import FontcompleteError, InterruptedAfterSave
 from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.lock import locked_all
 from fontcomplete.ufo_save import StagedSave, work_dirs
 
 ENTRY_SUFFIX, RECORD_SUFFIX = ".fontcomplete-journal", ".fontcomplete-commit"
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-class InterruptedAfterSave(KeyboardInterrupt):
-    """Ctrl-C arrived while a commit was under way; the commit was finished first, so the save is complete."""
 
 
 def entry_path(target: Path) -> Path:

@@ -285,3 +285,12 @@ def test_ctrl_c_during_the_commit_finishes_the_save_first(project, monkeypatch, 
     assert code == 130 and "completed first" in capsys.readouterr().err
     assert "uni570B" in ufoLib2.Font.open(project / "T.ufo")
     assert sorted(p.name for p in project.iterdir() if "fontcomplete" in p.name) == []
+
+
+def test_ctrl_c_while_the_commands_load_is_one_line_and_130(monkeypatch, capsys):
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("fontcomplete.cli.command_modules", interrupted)
+    assert main(["fill", "x.ufo"]) == 130
+    assert capsys.readouterr().err.splitlines() == ["fontcomplete: interrupted; nothing was written"]
