@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import affine_transform
 
+COARSE_SIZE = 32  # px of the renders the donor search compares inside each region
 SEARCH_SIZE = 64  # px of the renders donors are searched and placed at (a divisor of the draft size)
 CUTS = tuple(np.round(np.arange(0.30, 0.701, 0.05), 2))  # two-part cut positions (fraction of the em box)
 THIRDS = tuple(combinations((0.30, 0.40, 0.50, 0.60, 0.70), 2))  # three-part cut positions
@@ -30,6 +32,7 @@ SCALES = (0.9, 1.0, 1.1)
 SHIFT = 4  # px at SEARCH_SIZE each way
 CANDIDATES = 3  # donors per region tried with a fitted placement
 LAYOUTS_FITTED = 4  # best layouts (by unfitted fit) whose placements are fitted
+_SHIFTS = [(dy, dx) for dy in range(SHIFT, -SHIFT - 1, -1) for dx in range(SHIFT, -SHIFT - 1, -1)]
 PART_COST = 0.02  # confidence a layout must gain per extra region: every seam risks a broken or misjoined stroke
 
 
@@ -80,9 +83,9 @@ class DonorBank:
         self.size = sources.shape[-1]
         self.small = _shrink(sources, SEARCH_SIZE)  # float32 (N, n, n) in 0..1
         self.masks = layouts(SEARCH_SIZE)
-        self.flat_masks = np.stack([m.ravel() for parts in self.masks.values() for m in parts]).astype(np.float32)
-        flat = self.small.reshape(len(self.small), -1)
-        self.masked_energy = self.flat_masks @ (flat ** 2).T  # (masks, N): sum over each region of donor ink²
+        self.coarse = _shrink(sources, COARSE_SIZE).reshape(len(sources), -1)
+        self.flat_masks = np.stack([m.ravel() for parts in layouts(COARSE_SIZE).values() for m in parts]).astype(np.float32)
+        self.masked_energy = self.flat_masks @ (self.coarse ** 2).T  # (masks, N): sum over each region of donor ink²
 
     def draft(self, codepoint: int, source_render: np.ndarray, exclude=()) -> Draft:
         """The best draft of `codepoint` from its source render (uint8 (S, S)); `exclude`: codepoints never used."""
@@ -90,10 +93,10 @@ class DonorBank:
         allowed = ~np.isin(self.codepoints, [codepoint, *exclude])
         if not allowed.any():
             raise ValueError("no donor left to draft from")
-        distances = self._region_distances(query, allowed)
+        distances = self._region_distances(_shrink(source_render[None], COARSE_SIZE)[0], allowed)
         candidates, row = [], 0
         for name, parts in self.masks.items():
-            picks = [np.argsort(distances[row + i])[:CANDIDATES] for i in range(len(parts))]
+            picks = [_nearest(distances[row + i], CANDIDATES) for i in range(len(parts))]
             rough = _iou(np.max([self.small[p[0]] * m for p, m in zip(picks, parts)], axis=0), query)
             candidates.append((rough, name, parts, picks))
             row += len(parts)
@@ -112,9 +115,8 @@ class DonorBank:
 
     def _region_distances(self, query: np.ndarray, allowed: np.ndarray) -> np.ndarray:
         """(masks, N) squared distance between the query and each donor inside each region (inf: not allowed)."""
-        flat = self.small.reshape(len(self.small), -1)
         q = query.ravel()
-        cross = (self.flat_masks * q) @ flat.T
+        cross = (self.flat_masks * q) @ self.coarse.T
         distances = self.masked_energy - 2 * cross + (self.flat_masks @ q ** 2)[:, None]
         distances[:, ~allowed] = np.inf
         return distances
@@ -123,16 +125,21 @@ class DonorBank:
         """The best of `donors` with its best scale and shift in this region: (placed source ink, (index, scale,
         shift, fit))."""
         centre = np.argwhere(mask).mean(0)
+        want = (query >= 0.5) & mask
         best = None
         for index in donors:
             for scale in SCALES:
-                scaled = _warp(self.small[index], scale, (0.0, 0.0), centre)
-                for dy in range(-SHIFT, SHIFT + 1):
-                    for dx in range(-SHIFT, SHIFT + 1):
-                        image = np.roll(scaled, (dy, dx), axis=(0, 1)) * mask
-                        fit = _iou(image, query * mask)
-                        if best is None or fit > best[1][3]:
-                            best = (image, (int(index), scale, (dy / SEARCH_SIZE, dx / SEARCH_SIZE), fit))
+                scaled = np.pad(_warp(self.small[index], scale, (0.0, 0.0), centre), SHIFT)
+                windows = sliding_window_view(scaled, mask.shape).reshape(-1, *mask.shape)  # window k: _SHIFTS[k]
+                placed = windows * mask
+                ink = placed >= 0.5
+                inter = (ink & want).sum(axis=(1, 2))
+                union = (ink | want).sum(axis=(1, 2))
+                fits = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+                k = int(np.argmax(fits))
+                if best is None or fits[k] > best[1][3]:
+                    dy, dx = _SHIFTS[k]
+                    best = (placed[k], (int(index), scale, (dy / SEARCH_SIZE, dx / SEARCH_SIZE), float(fits[k])))
         return best
 
     def _render(self, layout: str, pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +155,13 @@ class DonorBank:
             image = np.maximum(image, np.clip(_warp(target, piece.scale, shift, centre), 0, 1) * mask)
             confidence[mask] = piece.fit
         return image, confidence
+
+
+def _nearest(distances: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the `count` smallest distances, smallest first."""
+    count = min(count, len(distances))
+    nearest = np.argpartition(distances, count - 1)[:count]
+    return nearest[np.argsort(distances[nearest], kind="stable")]
 
 
 def _shrink(images: np.ndarray, size: int) -> np.ndarray:

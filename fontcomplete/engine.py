@@ -165,7 +165,7 @@ class Completer:
     def stylizer(self, master: Master):
         """The model for this master (None in copy mode), seeing the master's own glyphs when it takes exemplars."""
         stylizer = self._stylizer(master)
-        if stylizer is None or not stylizer.exemplars:  # spare drawing and hashing the master
+        if stylizer is None or not (stylizer.exemplars or stylizer.drafts):  # spare drawing and hashing the master
             return stylizer
         if id(master) not in self._seeing:
             target = drawn_font(master)

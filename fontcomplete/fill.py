@@ -30,7 +30,8 @@ class Stylizer(Protocol):
 
     image_size: int
     model_id: str
-    exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
+    exemplars: int  # how many of the target's own glyphs it reads per glyph
+    drafts: bool  # whether it reads a donor draft of each glyph (with neither, it needs no with_target)
     ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...

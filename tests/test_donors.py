@@ -55,3 +55,12 @@ def test_confidence_is_low_when_no_donor_has_the_parts():
     assert bank().draft(99, query).confidence < 0.5
     with pytest.raises(ValueError, match="no donor"):
         bank().draft(99, query, exclude=[1, 2, 3, 4, 5])
+
+
+def test_a_donor_is_placed_where_the_character_has_the_part():
+    query = np.roll(np.maximum(block(*LEFT), block(*RIGHT)), (3, -2), axis=(0, 1))  # the pair, 3 px down, 2 px left
+    draft = bank().draft(99, query, exclude=[1, 2])  # only 5 draws it: placed whole, shifted
+    assert [p.donor for p in draft.pieces] == [5] and draft.confidence > 0.95
+    assert draft.pieces[0].shift == pytest.approx((3 / 64, -2 / 64))
+    truth = np.roll(query, 4, axis=0) / 255
+    assert ((draft.image >= 0.5) == (truth >= 0.5)).mean() > 0.97

@@ -99,6 +99,7 @@ class FakeStylizer:
     model_id = "fake@0/regular"
     ink_threshold = None
     exemplars = 0
+    drafts = False
 
     def __call__(self, images):
         return images.astype(np.float32) / 255

@@ -32,6 +32,8 @@ class GeneratorConfig:
                                 "bottom half of the source drawing in turn, as 2k extra input channels (their "
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
+    drafts: bool = option(False, "two more input channels: a draft of the glyph assembled from the target's own "
+                                 "drawings of other characters (fontcomplete.donors) and its confidence map")
 
     def __post_init__(self) -> None:
         """Ranges a model file must respect, checked before any network is built (a wrong value could ask for

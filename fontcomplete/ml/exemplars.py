@@ -138,20 +138,25 @@ def rank_sets(k: int, count: int) -> tuple[tuple[int, ...], ...]:
     return tuple(sorted(candidates, key=lambda ranks: (sum(ranks), ranks))[:count])
 
 
-def target_bank(source, target, codepoints, size: int, k: int, cache_dir=None) -> ExemplarBank:
-    """The bank of a target font: its glyphs for `codepoints` (characters the designer drew, that the source also
-    has) rendered at `size` in each font's em box, beside the source's; glyphs without ink are left out."""
+def target_renders(source, target, codepoints, size: int, cache_dir=None) -> tuple[np.ndarray, ...]:
+    """(codepoints, source renders, target renders) of a target's glyphs for `codepoints` (characters the designer
+    drew, that the source also has) at `size` in each font's em box; glyphs without ink are left out."""
     from fontcomplete.ml.data import render_cached
 
-    codes = sorted(c for c in set(codepoints) if c in source.cmap and c in target.cmap)
+    codes = np.array(sorted(c for c in set(codepoints) if c in source.cmap and c in target.cmap), np.int64)
     sources = render_cached(source, [source.cmap[c] for c in codes], size, cache_dir)
     targets = render_cached(target, [target.cmap[c] for c in codes], size, cache_dir)
     inked = (sources.reshape(len(codes), -1).max(1) > 0) & (targets.reshape(len(codes), -1).max(1) > 0)
-    return ExemplarBank(sources[inked], targets[inked], k)
+    return codes[inked], sources[inked], targets[inked]
+
+
+def renders_digest(sources: np.ndarray, targets: np.ndarray) -> str:
+    """12 hex digits identifying a set of the target's renders (part of the generated glyphs' provenance and cache
+    keys)."""
+    digest = hashlib.sha256(sources.tobytes())
+    digest.update(targets.tobytes())
+    return digest.hexdigest()[:12]
 
 
 def bank_digest(bank: ExemplarBank) -> str:
-    """12 hex digits identifying a bank's content (part of the generated glyphs' provenance and cache keys)."""
-    digest = hashlib.sha256(bank.sources.tobytes())
-    digest.update(bank.targets.tobytes())
-    return digest.hexdigest()[:12]
+    return renders_digest(bank.sources, bank.targets)

@@ -54,13 +54,14 @@ class SelfAttention(nn.Module):
 class Generator(nn.Module):
     """U-Net: source ink (B,C,S,S) in 0..1 + style ids (B,) → generated ink (B,1,S,S) in 0..1.
 
-    Channel 0 is the source glyph; with k exemplars, channels 1..2k are each exemplar's source then target render.
+    Channel 0 is the source glyph; with k exemplars, channels 1..2k are each exemplar's source then target render;
+    with drafts, the last two are the donor draft and its confidence map.
     """
 
     def __init__(self, config: GeneratorConfig, image_size: int, num_styles: int):
         super().__init__()
         self.config, self.image_size = config, image_size
-        self.in_channels = 1 + 2 * config.exemplars
+        self.in_channels = 1 + 2 * config.exemplars + (2 if config.drafts else 0)
         depth = encoder_depth(image_size)
         if config.depth is not None:
             if not 1 <= config.depth <= depth:

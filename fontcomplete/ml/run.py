@@ -58,7 +58,7 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
     result = fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
-                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist)
+                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, cache_dir=cache_dir)
     if dist.main and len(val_pairs):
         targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
         calibrate_run(out_dir, source_font, targets, val_pairs, held_pairs, log)
