@@ -120,7 +120,7 @@ def report(placed: Placed, args: argparse.Namespace) -> None:
         print(f"warning: {check.describe()}", file=sys.stderr)
     if placed.suspicious:
         print(f"warning: {len(placed.suspicious)} generated glyphs look wrong; review them (--proof)", file=sys.stderr)
-    if args.proof and placed.completion.outlines[0]:
+    if args.proof and any(placed.completion.outlines):
         print(f"proof sheet: {args.proof}")
     for label, merged in placed.reports:
         regenerated = f", replaced {len(merged.replaced)}, regenerated identically {len(merged.unchanged)}" \
