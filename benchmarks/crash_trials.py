@@ -161,7 +161,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     single, family = prepare(args.work)
     plan = [("kill", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.kills)]
-    plan += [("interrupt", i, single, ["Zen.ufo"], [], 10.0) for i in range(args.interrupts)]
+    plan += [("interrupt", i, single, ["Zen.ufo"], [], 6.0) for i in range(args.interrupts)]
     plan += [("designspace", i, family, ["Regular.ufo", "Bold.ufo"], [], 40.0) for i in range(args.designspace)]
     plan += [("model", i, single, ["Zen.ufo"], ["--model", "zen-maru-gothic", "--views", "1"], 60.0)
              for i in range(args.model_kills)]

@@ -171,7 +171,7 @@ def _restore(trainer: Trainer, out_dir: Path, config: TrainConfig, train_pairs: 
         raise FontcompleteError("cannot resume: the training pairs differ from the saved run's "
                                 "(fonts or held-out set changed)")
     trainer.load_state_dict(state["trainer"])
-    return int(state["step"]), float(state["elapsed"]), float(state.get("best_kept_iou", -1.0))
+    return int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
 
 
 def _train_steps(ctx: _Loop, batches: Batches, step: int, elapsed_before: float,
@@ -277,7 +277,8 @@ class _Loop:
         generator, config = self.trainer.averaged_generator, self.config
         iou, kept = self._score("heldout", generator, self.out_dir / "samples" / f"step_{step:07d}.png")
         val_iou, val_kept = self._score("val", generator)
-        chosen_by = kept if val_kept is None else val_kept  # kept IoU: never overlap bought with a wrong topology
+        # validation IoU chooses best/: kept IoU at 128 px, untraced, chose an undertrained checkpoint (docs/experiments.md)
+        chosen_by = iou if val_iou is None else val_iou
         self.last_summary = dict(self.info, steps=step, epochs=round(step / steps_per_epoch, 3),
                                  minutes=round(elapsed / 60, 2), heldout_iou=iou, heldout_kept_iou=kept,
                                  val_iou=val_iou, val_kept_iou=val_kept, config=to_dict(config))
@@ -286,11 +287,11 @@ class _Loop:
         if chosen_by is not None and chosen_by > self.best_iou:
             self.best_iou = chosen_by
             save_model(self.out_dir / "best", generator, model_info)
-        state = {"step": step, "elapsed": elapsed, "best_kept_iou": self.best_iou, "data": self.data_sig,
+        state = {"step": step, "elapsed": elapsed, "best_iou": self.best_iou, "data": self.data_sig,
                  "config": json.dumps(to_dict(config)), "trainer": self.trainer.state_dict()}
         write_atomic(self.out_dir / STATE, lambda temp: torch.save(state, temp))
         self.log(dict(event="checkpoint", step=step, minutes=round(elapsed / 60, 2), heldout_iou=iou,
-                      heldout_kept_iou=kept, val_iou=val_iou, val_kept_iou=val_kept, best_kept_iou=self.best_iou))
+                      heldout_kept_iou=kept, val_iou=val_iou, val_kept_iou=val_kept, best_iou=self.best_iou))
 
     def _score(self, name: str, generator, grid: Path | None = None) -> tuple[float | None, float | None]:
         """(mean ink IoU, kept IoU) of the first eval_count pairs of a scored set; with `grid`, also a sample grid
