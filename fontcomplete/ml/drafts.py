@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -69,6 +68,3 @@ def _save(path: Path, channels: np.ndarray) -> None:
     with open(path, "wb") as stream:
         np.savez(stream, channels=channels)
 
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)

@@ -78,10 +78,11 @@ class Stylizer:
         return self.info.generator.drafts
 
     def with_target(self, source, target, codepoints) -> Stylizer:
-        """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones) as exemplars.
+        """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones): as exemplars, and as the
+        donors of each glyph's draft for a drafts model.
 
-        Returns self when the model takes no exemplars. The bank's digest joins the model id, so outline caches
-        and provenance tell fills from different target glyph sets apart.
+        Returns self when the model reads neither. The renders' digest joins the model id, so outline caches and
+        provenance tell fills from different target glyph sets apart.
         """
         if not (self.exemplars or self.drafts):
             return self

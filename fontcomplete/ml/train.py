@@ -136,7 +136,8 @@ def _draft_inputs(train_pairs: PairSet, scored: dict, cache_dir: Path | None) ->
     """Draft channels (fontcomplete.ml.drafts) of the training pairs, each drafted from the other training
     characters of its style (never itself), and of the scored pairs (never in a bank)."""
     from fontcomplete.donors import DonorBank
-    from fontcomplete.ml.drafts import cached_draft_channels, default_workers
+    from fontcomplete.fill import default_workers
+    from fontcomplete.ml.drafts import cached_draft_channels
 
     size = train_pairs.sources.shape[-1]
     train = np.zeros((len(train_pairs), 2, size, size), np.uint8)
