@@ -18,6 +18,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import affine_transform
 
+from fontcomplete.metrics import ink_iou
+
 COARSE_SIZE = 32  # px of the renders the donor search compares inside each region
 SEARCH_SIZE = 64  # px of the renders donors are searched and placed at (a divisor of the draft size)
 CUTS = tuple(np.round(np.arange(0.30, 0.701, 0.05), 2))  # two-part cut positions (fraction of the em box)
@@ -97,14 +99,14 @@ class DonorBank:
         candidates, row = [], 0
         for name, parts in self.masks.items():
             picks = [_nearest(distances[row + i], CANDIDATES) for i in range(len(parts))]
-            rough = _iou(np.max([self.small[p[0]] * m for p, m in zip(picks, parts)], axis=0), query)
+            rough = ink_iou(np.max([self.small[p[0]] * m for p, m in zip(picks, parts)], axis=0), query)
             candidates.append((rough, name, parts, picks))
             row += len(parts)
         best = None
         for _, name, parts, picks in sorted(candidates, key=lambda c: -c[0])[:LAYOUTS_FITTED]:
             placed = [self._place(query, mask, donors) for mask, donors in zip(parts, picks)]
             assembled = np.max([image for image, _ in placed], axis=0)
-            confidence = _iou(assembled, query)
+            confidence = ink_iou(assembled, query)
             if best is None or confidence - PART_COST * len(parts) > best[0] - PART_COST * len(best[2]):
                 best = (confidence, name, [piece for _, piece in placed])
         confidence, name, pieces = best
@@ -180,9 +182,3 @@ def _warp(image: np.ndarray, scale: float, shift: tuple[float, float], centre: n
     size = out or image.shape[0]
     offset = np.asarray(centre) - (np.asarray(centre) + np.asarray(shift)) / scale
     return affine_transform(image, np.full(2, 1 / scale), offset=offset, output_shape=(size, size), order=1)
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    ink_a, ink_b = a >= 0.5, b >= 0.5
-    union = np.logical_or(ink_a, ink_b).sum()
-    return 1.0 if union == 0 else float(np.logical_and(ink_a, ink_b).sum() / union)

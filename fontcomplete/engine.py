@@ -19,7 +19,6 @@ from fontcomplete.cache import generate_cached, open_cache, outline_key, source_
 from fontcomplete.charsets import resolve_charsets
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, model_trace_settings
-from fontcomplete.fit import fit_outline
 from fontcomplete.fonts import SourceFont, open_font, ufo_frame
 from fontcomplete.model_paths import load_stylizer
 from fontcomplete.outline import Outline, structure
@@ -179,6 +178,8 @@ class Completer:
 
     def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
         """The default master's outlines fitted to this master's own renders (its source or its model style)."""
+        from fontcomplete.fit import fit_outline  # scipy: loaded only when a designspace has a second master
+
         stylizer = self.stylizer(master)
         generator = stylizer.model_id if stylizer is not None else "copy"
         default_frame = (default.frame.left, default.frame.bottom, default.frame.side)

@@ -20,7 +20,6 @@ from fontcomplete.provenance import (
     DIGEST_KEY,
     MARK_COLOR,
     PROVENANCE_KEY,
-    is_edited,
     is_generated,
     is_machine_drawn,
     outline_digest,
@@ -29,7 +28,7 @@ from fontcomplete.ufo_glyphs import _loaded_glyphs, glyph_headers, han_glyphs, o
 from fontcomplete.ufo_save import stage_save
 
 __all__ = [
-    "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph", "build_glyph", "edited_codepoints",
+    "MARK_COLOR", "PROVENANCE_KEY", "GlyphMetrics", "MergeReport", "NewGlyph", "build_glyph",
     "generated_codepoints", "glyph_name_for", "ideograph_advance", "is_generated", "learn_metrics", "merge_glyphs",
     "open_ufo", "save_all_atomic", "save_atomic",
 ]
@@ -109,11 +108,6 @@ class MergeReport:
 def generated_codepoints(ufo: ufoLib2.Font) -> list[int]:
     """The codepoints of the glyphs fontcomplete added earlier (sorted), edited since or not."""
     return sorted({cp for glyph in glyph_headers(ufo) if is_generated(glyph) for cp in glyph.unicodes})
-
-
-def edited_codepoints(ufo: ufoLib2.Font) -> list[int]:
-    """The codepoints of glyphs fontcomplete added that a designer has edited since (they count as the designer's)."""
-    return sorted({cp for glyph in glyph_headers(ufo) if is_edited(glyph) for cp in glyph.unicodes})
 
 
 def _serialise(glyph: ufoLib2.objects.Glyph) -> str:

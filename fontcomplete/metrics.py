@@ -36,7 +36,8 @@ def kept_iou(ious: np.ndarray, topology_ok: np.ndarray) -> float:
 
 
 def ink_iou(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over union of the inked pixels of two renders (uint8: ink above half); 1.0 when both are blank."""
+    """Intersection over union of the inked pixels of two images (uint8 or coverage 0..1: ink from half); 1.0 when
+    both are blank."""
     return float(ink_ious(a[None], b[None])[0])
 
 

@@ -62,7 +62,7 @@ def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_gener
     for master in masters:
         for name in master.glyphs.keys():
             glyph = master.glyphs[name]
-            edited_here = is_generated(glyph) and is_edited(glyph)
+            edited_here = is_edited(glyph)
             machine = is_generated(glyph) and not edited_here
             if edited_here:
                 edited.update(glyph.unicodes)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import ufoLib2
+from fontTools.pens.recordingPen import RecordingPointPen
 
 from fontcomplete.charsets import is_han
 from fontcomplete.errors import FontcompleteError
@@ -36,10 +37,17 @@ class GlyphHeader:
     def __init__(self, name: str, glyph_set=None, ufo_path=None):
         self.name, self.unicodes, self.width, self.height, self.lib = name, [], 0, 0, {}
         self._glyph_set, self._ufo_path = glyph_set, ufo_path
+        self._points = None
 
     def drawPoints(self, pen) -> None:  # noqa: N802 (the ufoLib2 method name)
-        """The outline, read from the .glif now (headers of generated glyphs are checked for designer edits)."""
-        read_glif(self._ufo_path, self.name, lambda: self._glyph_set.readGlyph(self.name, GlyphHeader(self.name), pen))
+        """The outline, read from the .glif on first use (headers of generated glyphs are checked for designer
+        edits, by the plan and again by the exemplars)."""
+        if self._points is None:
+            recording = RecordingPointPen()
+            read_glif(self._ufo_path, self.name,
+                      lambda: self._glyph_set.readGlyph(self.name, GlyphHeader(self.name), recording))
+            self._points = recording
+        self._points.replay(pen)
 
     @property
     def verticalOrigin(self) -> float | None:  # noqa: N802 (the ufoLib2 attribute name)

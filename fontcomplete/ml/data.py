@@ -65,13 +65,17 @@ def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | Non
             pass  # a damaged cache file is re-rendered and replaced
     images = render_many(font, glyph_names, size)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, lambda temp: _save_npz(temp, images))
+    write_npz_atomic(path, images=images)
     return images
 
 
-def _save_npz(path: Path, images: np.ndarray) -> None:
-    with open(path, "wb") as stream:  # a file object: given a path, numpy would append .npz to its name
-        np.savez(stream, images=images)
+def write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:
+    """np.savez of the arrays into `path`, atomically (a cache entry is whole or absent)."""
+    def save(temp: Path) -> None:
+        with open(temp, "wb") as stream:  # a file object: given a path, numpy would append .npz to its name
+            np.savez(stream, **arrays)
+
+    write_atomic(path, save)
 
 
 def build_pairs(source, targets: list, size: int, cache_dir: Path | None, only: set[int] | None = None) -> PairSet:

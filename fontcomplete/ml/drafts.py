@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from fontcomplete.atomic import write_atomic
 from fontcomplete.donors import DonorBank
+from fontcomplete.ml.data import write_npz_atomic
 
 CACHE_VERSION = 1
 _BANK: DonorBank | None = None  # the bank a forked worker drafts from
@@ -60,11 +60,6 @@ def cached_draft_channels(bank: DonorBank, codepoints, renders: np.ndarray, cach
             pass  # a damaged entry is drafted again
     channels = draft_channels(bank, codepoints, renders, workers)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, lambda temp: _save(temp, channels))
+    write_npz_atomic(path, channels=channels)
     return channels
-
-
-def _save(path: Path, channels: np.ndarray) -> None:
-    with open(path, "wb") as stream:
-        np.savez(stream, channels=channels)
 
