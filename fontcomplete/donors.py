@@ -11,6 +11,9 @@ the caller excludes (held-out, generated ones).
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -157,6 +160,32 @@ class DonorBank:
             image = np.maximum(image, np.clip(_warp(target, piece.scale, shift, centre), 0, 1) * mask)
             confidence[mask] = piece.fit
         return image, confidence
+
+
+_WORK: tuple | None = None  # (bank, codepoints, renders, keep) a forked drafting worker reads
+
+
+def map_drafts(bank: DonorBank, codepoints, renders: np.ndarray, keep: Callable[[Draft], object],
+               workers: int = 1) -> list:
+    """keep(bank.draft(c, render)) for each codepoint and its source render, in order; in `workers` forked
+    processes when there are many (each inherits the bank, nothing large is pickled). A codepoint in the bank never
+    drafts from itself; -1 stands for a character the bank lacks."""
+    global _WORK
+    codepoints = [int(c) for c in codepoints]
+    if workers <= 1 or len(codepoints) <= 64 or "fork" not in multiprocessing.get_all_start_methods():
+        return [keep(bank.draft(c, r)) for c, r in zip(codepoints, renders)]
+    _WORK = (bank, codepoints, renders, keep)
+    try:
+        chunks = [chunk for chunk in np.array_split(np.arange(len(codepoints)), workers * 4) if len(chunk)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(_draft_chunk, chunks) for result in part]
+    finally:
+        _WORK = None
+
+
+def _draft_chunk(indices: np.ndarray) -> list:
+    bank, codepoints, renders, keep = _WORK
+    return [keep(bank.draft(codepoints[i], renders[i])) for i in indices]
 
 
 def _nearest(distances: np.ndarray, count: int) -> np.ndarray:

@@ -18,13 +18,14 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
 from fontcomplete.charsets import resolve_charsets
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import VIEWS, model_trace_settings
+from fontcomplete.fill import VIEWS, default_workers, model_trace_settings
 from fontcomplete.fonts import SourceFont, open_font, ufo_frame
 from fontcomplete.model_paths import load_stylizer
 from fontcomplete.outline import Outline, structure
 from fontcomplete.plan import Master, MastersPlan, master_keys, pick_source, plan_masters
 from fontcomplete.provenance import glyph_provenance, is_machine_drawn
 from fontcomplete.raster import render_many
+from fontcomplete.review import Review, review_glyphs
 from fontcomplete.trace import TraceSettings
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class Completer:
         self.pool_map = pool_map  # fill passes a tracer pool's map
         self.progress = progress
         self._seeing: dict[int, object] = {}  # id(master) -> its stylizer with the master's glyphs as exemplars
+        self._drawn: dict[int, SourceFont] = {}  # id(master) -> drawn_font(master)
 
     def check_models(self) -> None:
         """Load the model for every style named in the settings, so that a bad model fails at once."""
@@ -167,9 +169,24 @@ class Completer:
         if stylizer is None or not (stylizer.exemplars or stylizer.drafts):  # spare drawing and hashing the master
             return stylizer
         if id(master) not in self._seeing:
-            target = drawn_font(master)
+            target = self.drawn(master)
             self._seeing[id(master)] = stylizer.with_target(master.source, target, target.cmap)
         return self._seeing[id(master)]
+
+    def drawn(self, master: Master) -> SourceFont:
+        """drawn_font(master), computed once."""
+        if id(master) not in self._drawn:
+            self._drawn[id(master)] = drawn_font(master)
+        return self._drawn[id(master)]
+
+    def reviews(self, master: Master, codepoints: Sequence[int]) -> dict[int, Review]:
+        """How sure each of this master's generated glyphs is (fontcomplete.review); {} in copy mode."""
+        stylizer = self._stylizer(master)
+        if stylizer is None or not codepoints:
+            return {}
+        target = self.drawn(master)
+        bank = stylizer.donor_bank(master.source, target, target.cmap)
+        return review_glyphs(bank, master.source, codepoints, default_workers())
 
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
         return generate_cached(self.cache, master.source, codepoints, master.frame, self.stylizer(master),
@@ -203,10 +220,11 @@ class Completer:
     def complete(self, masters: Sequence[Master], plan: MastersPlan, default: int = 0) -> Completion:
         return complete_masters(masters, plan, self.generate, self.fit, default)
 
-    def calibrated_threshold(self, master: Master) -> float | None:
-        """The trace threshold calibrated for this master's model and style (None: copy mode or none)."""
+    def calibration(self, master: Master) -> tuple[float | None, float | None]:
+        """The trace threshold and gap opening calibrated for this master's model and style (None: copy mode or
+        none)."""
         stylizer = self._stylizer(master)
-        return stylizer.ink_threshold if stylizer is not None else None
+        return (stylizer.ink_threshold, stylizer.gap_opening) if stylizer is not None else (None, None)
 
     def trace_settings(self, master: Master) -> TraceSettings | None:
         """The trace settings a model's glyphs for this master are traced with (None in copy mode)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ from fontcomplete.fonts import SourceFont
 from fontcomplete.metrics import GlyphScore, score, summarize
 from fontcomplete.proof import write_sheets
 from fontcomplete.raster import render, render_outline
+from fontcomplete.review import Review, confidence_array, least_sure_first, review_glyphs
 from fontcomplete.trace import TraceSettings
 
 
@@ -23,9 +24,28 @@ class Evaluation:
     scores: dict[str, list[GlyphScore]]  # "model" (when a model ran) and "copy"
     renders: dict[str, np.ndarray]  # "source", "truth", "model", "copy": uint8 (N, size, size)
     model_id: str = "copy"  # the stylizer's id as it ran (with its exemplar digest when it took exemplars)
+    reviews: dict[int, Review] = field(default_factory=dict)  # a model's glyphs: how sure each is (review.py)
 
     def summary(self) -> dict:
         return {name: summarize(values) for name, values in self.scores.items()}
+
+    def confidence_figures(self) -> dict | None:
+        """How well review confidence finds the weak glyphs: its Spearman correlation with the model's IoU, and the
+        mean IoU and topology-ok share of the least sure fifth against the rest (None without reviews)."""
+        if not self.reviews or "model" not in self.scores:
+            return None
+        from scipy.stats import spearmanr
+
+        confidence = confidence_array(self.codepoints, self.reviews)
+        iou = np.array([s.iou for s in self.scores["model"]])
+        topology_ok = np.array([s.topology_ok for s in self.scores["model"]])
+        low = np.zeros(len(iou), bool)
+        low[np.argsort(confidence, kind="stable")[:max(1, len(iou) // 5)]] = True
+        def mean(values):
+            return float(values.mean()) if len(values) else float("nan")
+        return {"spearman_iou": float(spearmanr(confidence, iou)[0]) if len(iou) > 2 else float("nan"),
+                "least_sure_fifth_iou": mean(iou[low]), "rest_iou": mean(iou[~low]),
+                "least_sure_fifth_topology_ok": mean(topology_ok[low]), "rest_topology_ok": mean(topology_ok[~low])}
 
 
 def render_generated(glyphs: Sequence[Generated], target: SourceFont, size: int) -> np.ndarray:
@@ -34,34 +54,45 @@ def render_generated(glyphs: Sequence[Generated], target: SourceFont, size: int)
 
 def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], stylizer=None, *,
              size: int = 256, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
-             pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Evaluation:
-    """Generate `codepoints` through the fill path (raster → stylizer → trace) and score them at `size` px."""
+             pool_map=map, progress: Callable[[int], None] = lambda n: None, review_workers: int = 1) -> Evaluation:
+    """Generate `codepoints` through the fill path (raster → stylizer → trace), review them (fill's confidence) and
+    score them at `size` px."""
     codepoints = [c for c in codepoints if c in target.cmap and c in source.cmap]
     renders = {
         "source": np.stack([render(source, source.cmap[c], size) for c in codepoints]),
         "truth": np.stack([render(target, target.cmap[c], size) for c in codepoints]),
         "copy": render_generated(list(copy_glyphs(source, codepoints, target.frame)), target, size),
     }
+    reviews = {}
     if stylizer is not None:
-        stylizer = stylizer.with_target(source, target, set(target.cmap) - set(codepoints))  # never the held-out
+        drawn = set(target.cmap) - set(codepoints)  # never the held-out: as exemplars, as donors
+        stylizer = stylizer.with_target(source, target, drawn)
         glyphs = list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=batch_size,
                                      trace_settings=trace_settings, pool_map=pool_map, progress=progress))
         renders["model"] = render_generated(glyphs, target, size)
+        reviews = review_glyphs(stylizer.donor_bank(source, target, drawn), source, codepoints, review_workers)
     scores = {name: [score(c, renders[name][i], renders["truth"][i]) for i, c in enumerate(codepoints)]
               for name in ("model", "copy") if name in renders}
-    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy")
+    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy", reviews)
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:
-    """source | generated | truth for every glyph, worst IoU first; each label flags a wrong topology (M strokes
-    merged, B broken or specks, C counters)."""
+    """source | generated | truth for every glyph: least sure first as fill's proof orders them (a model's glyphs),
+    else worst IoU first. Each label gives the confidence (c), the IoU and flags a wrong topology (M strokes merged,
+    B broken or specks, C counters)."""
     name = "model" if "model" in evaluation.scores else "copy"
-    order = np.argsort([s.iou for s in evaluation.scores[name]])
+    if evaluation.reviews:
+        index = {c: i for i, c in enumerate(evaluation.codepoints)}
+        order = [index[c] for c in least_sure_first(evaluation.codepoints, evaluation.reviews)]
+    else:
+        order = np.argsort([s.iou for s in evaluation.scores[name]])
     factor = max(1, evaluation.renders["truth"].shape[1] // size)
     cells = []
     for i in order:
         images = [np.asarray(Image.fromarray(evaluation.renders[key][i]).reduce(factor))
                   for key in ("source", name, "truth")]
         glyph_score = evaluation.scores[name][i]
-        cells.append((f"U+{evaluation.codepoints[i]:04X} {glyph_score.iou:.2f} {glyph_score.flags()}", images))
+        review = evaluation.reviews.get(evaluation.codepoints[i])
+        sure = f"c{review.confidence:.2f} " if review is not None else ""
+        cells.append((f"U+{evaluation.codepoints[i]:04X} {sure}{glyph_score.iou:.2f} {glyph_score.flags()}", images))
     return write_sheets(path, cells, columns=8)

@@ -33,11 +33,15 @@ class Stylizer(Protocol):
     exemplars: int  # how many of the target's own glyphs it reads per glyph
     drafts: bool  # whether it reads a donor draft of each glyph (with neither, it needs no with_target)
     ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
+    gap_opening: float | None  # the gap opening strength calibrated with it (None: 0, no opening)
 
     def __call__(self, sources: np.ndarray) -> np.ndarray: ...
 
     def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> Stylizer:
         """The stylizer to use for this target, whose designer-drawn characters are `codepoints`."""
+
+    def donor_bank(self, source: SourceFont, target: SourceFont, codepoints):
+        """The target's glyphs for `codepoints` as a fontcomplete.donors.DonorBank (for review.review_glyphs)."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,11 @@ def default_workers() -> int:
 
 
 def model_trace_settings(settings: TraceSettings, stylizer: Stylizer | None) -> TraceSettings:
-    """`settings` with the threshold fixed: the one given, else the model's calibrated one, else 0.5."""
-    return settings.resolved(stylizer.ink_threshold if stylizer is not None else None)
+    """`settings` with threshold and gap opening fixed: the ones given, else the model's calibrated ones, else 0.5
+    and 0."""
+    if stylizer is None:
+        return settings.resolved()
+    return settings.resolved(stylizer.ink_threshold, stylizer.gap_opening)
 
 
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,

@@ -43,8 +43,9 @@ def open_targets(files: MasterFiles, completer: Completer) -> Targets:
 def place(targets: Targets, completer: Completer, plan: MastersPlan, *, replace_generated: bool = False,
           proof: str | Path | None = None) -> Placed:
     """Generate the planned glyphs, merge them into every master and save the masters together (call it holding
-    their locks: fontcomplete.journal.writing). `proof` writes a sheet of every new glyph: its source, then its
-    outline in each master."""
+    their locks: fontcomplete.journal.writing). A model's glyphs record their review (fontcomplete.review) in their
+    provenance. `proof` writes a sheet of every new glyph, least sure first: its source, then its outline in each
+    master."""
     metrics = [learn_metrics(ufo, han_glyphs(master.glyphs.values()))  # fails before any work without Han glyphs
                for ufo, master in zip(targets.ufos, targets.masters)]
     completion = completer.complete(targets.masters, plan, targets.files.default)
@@ -53,16 +54,18 @@ def place(targets: Targets, completer: Completer, plan: MastersPlan, *, replace_
                                 sorted(completion.outlines[targets.files.default].items())],
                                default.source, default.frame)
     today = date.today().isoformat()
+    reviews = completer.reviews(default, sorted(completion.outlines[targets.files.default]))
     reports = []
     for ufo, master, outlines, glyph_metrics in zip(targets.ufos, targets.masters, completion.outlines, metrics):
         provenance = {**completer.provenance(master), "date": today}
-        new = [NewGlyph(cp, outline, provenance) for cp, outline in sorted(outlines.items())]
+        new = [NewGlyph(cp, outline, {**provenance, **(reviews[cp].provenance() if cp in reviews else {})})
+               for cp, outline in sorted(outlines.items())]
         reports.append((master.label, merge_glyphs(ufo, new, replace_generated=replace_generated,
                                                    metrics=glyph_metrics)))
     if proof is not None and completion.outlines[targets.files.default]:
         from fontcomplete.proof import write_fill_proof
 
-        write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines)
+        write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines, reviews)
     save_all_atomic([(ufo, None, report.changed_glyph_names) for ufo, (_, report) in zip(targets.ufos, reports)])
     return Placed(reports, completion, suspicious)
 

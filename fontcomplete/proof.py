@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from fontcomplete.frame import EmFrame
 from fontcomplete.outline import replay
 from fontcomplete.raster import render, render_outline
+from fontcomplete.review import Review, least_sure_first
 
 CELL_GAP, LABEL_HEIGHT, PAGE_MARGIN = 6, 14, 12
 
@@ -55,10 +56,13 @@ def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarra
     return paths
 
 
-def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict], size: int = 64) -> list[Path]:
-    """Every new glyph: the source glyph, then its outline (fontcomplete.outline) in each master's frame."""
-    cells = [(f"U+{cp:04X}", [render(source, source.cmap[cp], size),
-                              *(render_outline(partial(replay, outlines[cp]), frame, size)
-                                for frame, outlines in zip(frames, per_master))])
-             for cp in sorted(per_master[0])]
+def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict],
+                     reviews: Mapping[int, Review] | None = None, size: int = 64) -> list[Path]:
+    """Every new glyph, least sure first (fontcomplete.review), labelled with its confidence: the source glyph, then
+    its outline (fontcomplete.outline) in each master's frame."""
+    reviews = reviews or {}
+    cells = [(f"U+{cp:04X}" + (f" {reviews[cp].confidence:.2f}" if cp in reviews else ""),
+              [render(source, source.cmap[cp], size),
+               *(render_outline(partial(replay, outlines[cp]), frame, size) for frame, outlines in zip(frames, per_master))])
+             for cp in least_sure_first(per_master[0], reviews)]
     return write_sheets(path, cells)

@@ -16,6 +16,7 @@ from fontcomplete.frame import EmFrame
 from fontcomplete.potrace_lib import CORNER, trace_curves
 
 DEFAULT_THRESHOLD = 0.5  # for a model without a calibrated threshold (and for real renders)
+GAP_WINDOW_AT_128 = 5  # px square, at 128 px, within which gap opening looks for ink on both sides of a gap
 TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potracelib.h POTRACE_TURNPOLICY_*
 
 
@@ -26,6 +27,7 @@ class TraceSettings:
 
     upsample: int = 3  # bicubic factor applied before the threshold (soft edges → smooth contours)
     threshold: Optional[float] = None  # ink coverage that counts as black; None: the model's calibrated one, else 0.5
+    open_gaps: Optional[float] = None  # gap opening strength (open_gaps()); None: the model's calibrated one, else 0
     turdsize_at_128: float = 10.0  # potrace speck area in px² at 128 px, scaled with the traced area: removes the
     # specks averaged model views leave (3-7 px²); real Han glyphs of Zen Maru Gothic and Noto Sans CJK TC have no
     # ink area under 45 px² but one 0.1 px² sliver (models/zen-maru-gothic/README.md)
@@ -39,14 +41,18 @@ class TraceSettings:
             raise ValueError("upsample must be >= 1")
         if self.threshold is not None and not 0 < self.threshold < 1:
             raise ValueError("threshold must lie strictly between 0 and 1")
+        if self.open_gaps is not None and not 0 <= self.open_gaps <= 100:
+            raise ValueError("open_gaps must lie between 0 and 100")
         if self.turnpolicy not in TURNPOLICIES:
             raise ValueError(f"turnpolicy must be one of {sorted(TURNPOLICIES)}")
 
-    def resolved(self, calibrated: float | None = None) -> TraceSettings:
-        """These settings with the threshold fixed: the one given, else the model's `calibrated` one, else 0.5."""
-        if self.threshold is not None:
-            return self
-        return replace(self, threshold=calibrated if calibrated is not None else DEFAULT_THRESHOLD)
+    def resolved(self, threshold: float | None = None, open_gaps: float | None = None) -> TraceSettings:
+        """These settings with threshold and gap opening fixed: the ones given, else the model's calibrated
+        `threshold` and `open_gaps`, else 0.5 and 0."""
+        def pick(given, calibrated, default):
+            return given if given is not None else calibrated if calibrated is not None else default
+        return replace(self, threshold=pick(self.threshold, threshold, DEFAULT_THRESHOLD),
+                       open_gaps=pick(self.open_gaps, open_gaps, 0.0))
 
     def turdsize(self, traced_size: int) -> int:
         return int(round(self.turdsize_at_128 * (traced_size / 128) ** 2))
@@ -64,14 +70,47 @@ def as_coverage(image: np.ndarray) -> np.ndarray:
         return image.astype(np.float32) / 255.0
     return np.clip(image.astype(np.float32), 0.0, 1.0)
 
+def open_gaps(coverage: np.ndarray, strength: float) -> np.ndarray:
+    """Coverage with its narrow valleys deepened: minus `strength` times its grey-level black top-hat (closing minus
+    coverage, over a GAP_WINDOW_AT_128 square scaled to the image).
+
+    A model unsure where two close strokes lie draws the background between them at partial coverage, and a plain
+    threshold runs them together. The top-hat is large exactly there, between inked sides, and near 0 inside and
+    along a stroke, so a strength of a few pulls such gaps under the threshold and leaves strokes as they are.
+    """
+    if strength <= 0:
+        return coverage
+    from scipy.ndimage import grey_closing
+
+    window = max(3, round(GAP_WINDOW_AT_128 * coverage.shape[0] / 128))
+    closed = grey_closing(coverage, size=(window, window))
+    return np.clip(coverage - strength * (closed - coverage), 0.0, 1.0).astype(np.float32)
+
+
 def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
-    """Upsample the coverage bicubically, then threshold it to a boolean ink mask."""
-    coverage = as_coverage(image)
+    """Open narrow gaps, upsample the coverage bicubically, then threshold it to a boolean ink mask."""
+    settings = settings.resolved()
+    coverage = open_gaps(as_coverage(image), settings.open_gaps)
     if settings.upsample > 1:
         height, width = coverage.shape
         size = (width * settings.upsample, height * settings.upsample)
         coverage = np.asarray(Image.fromarray(coverage, mode="F").resize(size, Image.Resampling.BICUBIC))
-    return coverage >= settings.resolved().threshold
+    return coverage >= settings.threshold
+
+def despeckled(mask: np.ndarray, settings: TraceSettings) -> np.ndarray:
+    """The mask as potrace traces it: ink areas and holes of at most the speck area (turdsize) removed."""
+    from scipy.ndimage import label
+
+    area = settings.turdsize(mask.shape[0])
+
+    def without_small(ink: np.ndarray, structure) -> np.ndarray:
+        labels, _ = label(ink, structure)
+        keep = np.bincount(labels.ravel()) > area
+        keep[0] = False
+        return keep[labels]
+    ink = without_small(mask, np.ones((3, 3)))
+    return ~without_small(~ink, None)  # holes: 4-connected background
+
 
 def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) of the inked part of a mask plus a margin, clipped to the image."""

@@ -24,6 +24,7 @@ class CountingStylizer:
     image_size = 64
     model_id = "fake@0/regular"
     ink_threshold = None
+    gap_opening = None
 
     def __init__(self):
         self.glyphs = 0

@@ -64,3 +64,15 @@ def test_a_donor_is_placed_where_the_character_has_the_part():
     assert draft.pieces[0].shift == pytest.approx((3 / 64, -2 / 64))
     truth = np.roll(query, 4, axis=0) / 255
     assert ((draft.image >= 0.5) == (truth >= 0.5)).mean() > 0.97
+
+
+def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
+    from fontcomplete.donors import map_drafts
+
+    queries = np.stack([np.roll(np.maximum(block(*LEFT), block(*RIGHT)), k % 5, axis=1) for k in range(70)])
+    codepoints = [100 + k for k in range(70)]
+
+    def keep(draft):
+        return draft.layout, tuple(p.donor for p in draft.pieces), round(draft.confidence, 6)
+    inline = map_drafts(bank(), codepoints, queries, keep, workers=1)
+    assert map_drafts(bank(), codepoints, queries, keep, workers=2) == inline and len(inline) == 70

@@ -2,6 +2,7 @@ import numpy as np
 from fixtures import make_ufo
 from test_filter import SOURCE
 
+from fontcomplete.donors import DonorBank
 from fontcomplete.evaluate import evaluate, write_proof
 from fontcomplete.fonts import open_font
 from fontcomplete.raster import render_many
@@ -16,6 +17,7 @@ class TruthStylizer:
     image_size = 64
     model_id = "truth"
     ink_threshold = None
+    gap_opening = None
 
     def __init__(self, target, codepoints):
         self.target, self.codepoints, self.bank = target, codepoints, None
@@ -23,6 +25,11 @@ class TruthStylizer:
     def with_target(self, source, target, codepoints):
         self.bank = set(codepoints)
         return self
+
+    def donor_bank(self, source, target, codepoints):
+        codes = sorted(codepoints)
+        return DonorBank(codes, render_many(source, [source.cmap[c] for c in codes], self.image_size),
+                         render_many(target, [target.cmap[c] for c in codes], self.image_size))
 
     def __call__(self, renders):
         names = [self.target.cmap[c] for c in self.codepoints[:len(renders)]]
@@ -38,5 +45,8 @@ def test_evaluate_scores_model_and_copy_and_never_shows_the_model_the_held_out(t
     assert result.codepoints == HELD and result.model_id == "truth"
     model, copy = result.summary()["model"], result.summary()["copy"]
     assert model["iou_mean"] > 0.9 > copy["iou_mean"]  # traced truth vs a Noto glyph against rectangles
+    assert set(result.reviews) == set(HELD)  # every held-out glyph reviewed, only from the designer's other glyphs
+    assert all(set(r.donors) <= set(DRAWN) and 0 <= r.confidence <= 1 for r in result.reviews.values())
+    assert result.confidence_figures()["least_sure_fifth_iou"] > 0.9
     pages = write_proof(result, tmp_path / "proof.png")
     assert pages and all(page.is_file() for page in pages)

@@ -18,6 +18,7 @@ class IdentityStylizer:
     image_size = 128
     model_id = "identity"
     ink_threshold = None
+    gap_opening = None
 
     def __init__(self):
         self.batches = []
@@ -84,6 +85,7 @@ class FaintStylizer(IdentityStylizer):
     """Ink at 0.6 coverage, with a calibrated threshold of 0.7: its glyphs trace empty unless the user overrides."""
 
     ink_threshold = 0.7
+    gap_opening = None
 
     def __call__(self, sources):
         return sources.astype(np.float32) / 255 * 0.6

@@ -98,6 +98,7 @@ class FakeStylizer:
     image_size = 64
     model_id = "fake@0/regular"
     ink_threshold = None
+    gap_opening = None
     exemplars = 0
     drafts = False
 

@@ -6,7 +6,7 @@ from ml_fixtures import tiny_config
 from test_filter import SOURCE
 
 from fontcomplete.fonts import open_font
-from fontcomplete.ml.calibrate import THRESHOLDS, best_threshold, calibrate_model_dir, threshold_scores
+from fontcomplete.ml.calibrate import GAP_OPENINGS, THRESHOLDS, best_calibration, calibrate_model_dir, threshold_scores
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
 from fontcomplete.raster import render_many
@@ -19,7 +19,7 @@ class DimTruthStylizer:
 
     image_size = 64
     model_id = "dim"
-    ink_threshold = None
+    ink_threshold = gap_opening = None
 
     def __init__(self, target, codepoints, gain):
         self.target, self.codepoints, self.gain = target, codepoints, gain
@@ -32,19 +32,25 @@ class DimTruthStylizer:
 def test_a_model_whose_ink_runs_light_gets_a_lower_threshold(tmp_path):
     make_ufo(tmp_path / "Target.ufo", CODES)
     target, source = open_font(tmp_path / "Target.ufo"), open_font(SOURCE)
-    full = {t: row["iou"] for t, row in threshold_scores(DimTruthStylizer(target, CODES, 1.0), source, target,
-                                                          CODES).items()}
-    light = {t: row["iou"] for t, row in threshold_scores(DimTruthStylizer(target, CODES, 0.8), source, target,
-                                                           CODES).items()}
-    assert set(full) == set(THRESHOLDS) and max(full.values()) > 0.98
+    full_table = threshold_scores(DimTruthStylizer(target, CODES, 1.0), source, target, CODES)
+    assert set(full_table) == {(t, g) for t in THRESHOLDS for g in GAP_OPENINGS}
+    full = {t: row["iou"] for (t, g), row in full_table.items() if g == 0}
+    light = {t: row["iou"] for (t, g), row in threshold_scores(DimTruthStylizer(target, CODES, 0.8), source, target,
+                                                                CODES).items() if g == 0}
+    assert max(full.values()) > 0.98
+
+    def best(table):
+        return best_calibration({(t, 0.0): v for t, v in table.items()})[0]
     # thresholding 0.8 x coverage at 0.8 t is thresholding the coverage at t: the optimum moves down with the ink
-    assert abs(best_threshold(light) - 0.8 * best_threshold(full)) <= 0.05 and max(light.values()) > 0.98
-    assert best_threshold(light) < best_threshold(full) and light[0.6] < full[0.6]
+    assert abs(best(light) - 0.8 * best(full)) <= 0.05 and max(light.values()) > 0.98
+    assert best(light) < best(full) and light[0.6] < full[0.6]
 
 
-def test_ties_go_to_the_threshold_nearest_one_half():
-    assert best_threshold({0.3: 0.8, 0.45: 0.9, 0.55: 0.9, 0.5: 0.9}) == 0.5
-    assert best_threshold({0.3: 0.8, 0.35: 0.9, 0.45: 0.9}) == 0.45
+def test_ties_go_to_the_least_gap_opening_then_the_threshold_nearest_one_half():
+    assert best_calibration({(0.3, 0): 0.8, (0.45, 0): 0.9, (0.55, 0): 0.9, (0.5, 0): 0.9}) == (0.5, 0)
+    assert best_calibration({(0.3, 0): 0.8, (0.35, 0): 0.9, (0.45, 0): 0.9}) == (0.45, 0)
+    assert best_calibration({(0.5, 4): 0.9, (0.45, 0): 0.9, (0.5, 2): 0.85}) == (0.45, 0)
+    assert best_calibration({(0.5, 4): 0.91, (0.5, 0): 0.9}) == (0.5, 4)
 
 
 def test_calibration_is_recorded_per_style_in_the_model_config(tmp_path):
@@ -57,9 +63,11 @@ def test_calibration_is_recorded_per_style_in_the_model_config(tmp_path):
     chosen = calibrate_model_dir(model, source, {"B": (target, CODES[:3], set(CODES[3:5]))}, logged.append)
     info = read_info(model)
     assert set(chosen) == {"B"} and info.ink_thresholds == chosen and chosen["B"] in THRESHOLDS
+    assert set(info.gap_openings) == {"B"} and info.gap_openings["B"] in GAP_OPENINGS
     table = json.loads((model / "config.json").read_text())["ink_threshold_calibration"]["B"]
     assert table["characters"] == 3 and table["criterion"] == "kept_iou"
-    assert set(table["kept_iou"]) == set(table["iou"]) == set(table["topology_ok"]) == {f"{t:.2f}" for t in THRESHOLDS}
+    keys = {f"{t:.2f}/{g:g}" for t in THRESHOLDS for g in GAP_OPENINGS}
+    assert set(table["kept_iou"]) == set(table["iou"]) == set(table["topology_ok"]) == keys
     assert "for B" in logged[0]
 
 
@@ -77,4 +85,4 @@ def test_calibration_never_buys_overlap_with_strokes_run_together(tmp_path):
     assert ious["joined"].mean() > ious["apart"].mean()
     kept = {name: kept_iou(ious[name], topology_matches(m, truth)) for name, m in (("apart", apart), ("joined", joined))}
     assert kept["joined"] == 0 and kept["apart"] > 0.8
-    assert best_threshold({0.3: kept["joined"], 0.5: kept["apart"]}) == 0.5
+    assert best_calibration({(0.3, 0): kept["joined"], (0.5, 0): kept["apart"]}) == (0.5, 0)

@@ -76,10 +76,18 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     added = [g for g in filled if PROVENANCE_KEY in g.lib]
     assert len(added) == len(CODES[20:]) and all(g.contours for g in added)
     assert {g.lib[PROVENANCE_KEY]["model"].split("@")[0] for g in added} == {"tuned"}
+    drawn = {u for g in filled if PROVENANCE_KEY not in g.lib for u in g.unicodes}
+    for glyph in added:  # each records how sure it is and which designer-drawn glyphs rebuild its character
+        record = glyph.lib[PROVENANCE_KEY]
+        assert 0 <= float(record["confidence"]) <= 1 and record["layout"]
+        donors = {int(part.split("U+")[1], 16) for part in record["donors"].split(", ")}
+        assert donors and donors <= drawn and not donors & set(CODES[20:])
     assert all(g.lib[PROVENANCE_KEY]["model"].endswith("+exemplar-sets2") for g in added)
     threshold = read_info(tuned).ink_thresholds.get("Second Regular", 0.5)  # calibrated, or fill's fallback
+    gaps = read_info(tuned).gap_openings.get("Second Regular", 0.0)
     assert {g.lib[PROVENANCE_KEY]["trace"] for g in added} == {
-        f"upsample 3, threshold {threshold}, turdsize_at_128 10.0, alphamax 1.2, opttolerance 0.2, turnpolicy minority"}
+        f"upsample 3, threshold {threshold}, open_gaps {gaps}, turdsize_at_128 10.0, alphamax 1.2, opttolerance 0.2, "
+        "turnpolicy minority"}
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):
@@ -152,5 +160,7 @@ def test_a_drafts_model_trains_on_leave_one_out_drafts_and_fills(fonts, tmp_path
     wanted.write_text("".join(chr(c) for c in CODES[20:]), encoding="utf-8")
     assert main(["fill", str(target), "--source", str(source), "--charset", str(wanted), "--model", str(out),
                  "--views", "1", "--workers", "1"]) == 0
-    assert len(asked) == len(CODES[20:]) and all(codepoint == -1 for codepoint, _, _ in asked)
+    model_input = [codepoint for codepoint, _, _ in asked if codepoint == -1]  # the draft the model reads
+    reviewed = sorted(codepoint for codepoint, _, _ in asked if codepoint != -1)  # each glyph's review
+    assert len(model_input) == len(CODES[20:]) and reviewed == sorted(CODES[20:])
     assert all(set(CODES[20:]).isdisjoint(bank) for _, bank, _ in asked)

@@ -10,8 +10,9 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontcomplete import potrace_lib
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
+from fontcomplete.metrics import ink_iou, pieces
 from fontcomplete.raster import render, render_outline
-from fontcomplete.trace import TraceSettings, trace, trace_to_recording
+from fontcomplete.trace import TraceSettings, binarize, despeckled, trace, trace_to_recording
 
 DATA = Path(__file__).parent / "data"
 FRAME = EmFrame(0, -120, 1000)
@@ -31,10 +32,6 @@ def contour_areas(outline):
         if operator == "closePath":
             areas.append(pen.value)
     return areas
-
-
-def ink_iou(a, b):
-    return (a & b).sum() / max(1, (a | b).sum())
 
 
 def test_square_comes_back_at_its_font_coordinates_with_the_y_flip():
@@ -138,3 +135,46 @@ def test_threshold_resolves_to_the_given_then_the_calibrated_then_one_half():
     assert TraceSettings(threshold=0.6).resolved(0.4).threshold == 0.6
     with pytest.raises(ValueError):
         TraceSettings(threshold=1.0)
+
+
+def test_gap_opening_resolves_to_the_given_then_the_calibrated_then_none():
+    assert TraceSettings().resolved().open_gaps == 0
+    assert TraceSettings().resolved(0.4, 6).open_gaps == 6
+    assert TraceSettings(open_gaps=0).resolved(0.4, 6).open_gaps == 0
+    with pytest.raises(ValueError):
+        TraceSettings(open_gaps=-1)
+
+
+def _two_bars(gap_coverage: float) -> np.ndarray:
+    """Two strokes a 2 px gap apart, the gap drawn at partial coverage (a model unsure where the strokes lie)."""
+    image = np.zeros((128, 128), np.float32)
+    image[20:108, 40:60] = image[20:108, 62:82] = 1.0
+    image[20:108, 60:62] = gap_coverage
+    return image
+
+
+def test_gap_opening_keeps_apart_strokes_a_plain_threshold_runs_together():
+    plain, opened = TraceSettings(threshold=0.5), TraceSettings(threshold=0.5, open_gaps=4)
+    assert pieces(binarize(_two_bars(0.7), plain)) == 1
+    assert pieces(binarize(_two_bars(0.7), opened)) == 2
+
+
+def test_gap_opening_leaves_strokes_and_solid_joins_as_they_are():
+    opened = TraceSettings(threshold=0.5, open_gaps=8)
+    joined = _two_bars(1.0)  # one wide stroke: no valley to open
+    assert pieces(binarize(joined, opened)) == 1
+    cross = np.zeros((128, 128), np.float32)
+    cross[60:70, 20:108] = cross[20:108, 60:70] = 1.0
+    assert ink_iou(binarize(cross, opened), binarize(cross, TraceSettings(threshold=0.5))) > 0.97
+
+
+def test_despeckled_drops_ink_and_holes_up_to_the_speck_area_only():
+    mask = np.zeros((128, 128), bool)
+    mask[10:40, 10:40] = True
+    mask[20:22, 20:22] = False  # a 4 px² hole
+    mask[60:62, 60:63] = True  # a 6 px² speck
+    mask[80:100, 80:100] = True
+    mask[85:95, 85:95] = False  # a 100 px² counter
+    clean = despeckled(mask, TraceSettings(turdsize_at_128=10))
+    assert clean[20:22, 20:22].all() and not clean[60:62, 60:63].any()
+    assert not clean[85:95, 85:95].any() and clean[80:85, 80:100].all() and clean[10:40, 10:40].all()

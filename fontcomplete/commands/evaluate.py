@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
                                                       file=sys.stderr, disable=args.model == "copy") as bar:
         stylizer = options.load_stylizer_for(args, target.name)
         result = evaluate(target, source, codepoints, stylizer, size=args.size, batch_size=args.batch_size,
-                          trace_settings=options.trace_settings(args), pool_map=pool_map, progress=bar.update)
+                          trace_settings=options.trace_settings(args), pool_map=pool_map, progress=bar.update,
+                          review_workers=args.workers)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     summary = result.summary()
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
         "trace": model_trace_settings(options.trace_settings(args), stylizer).to_dict(), "summary": summary,
+        "confidence": result.confidence_figures(),
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
+        "reviews": {f"U+{c:04X}": vars(r) for c, r in result.reviews.items()},
     }
     (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")
     pages = write_proof(result, out / "proof.png")
@@ -61,5 +64,10 @@ def run(args: argparse.Namespace) -> int:
     print("shares of glyphs: merged = fewer connected ink pieces than the real glyph (strokes run together), broken = "
           "more (a broken stroke, a speck), counters = another number of enclosed counters, topology ok = the same "
           "pieces and counters; kept IoU = IoU counting a glyph with a wrong topology as 0")
+    figures = result.confidence_figures()
+    if figures is not None:
+        print(f"review confidence: Spearman {figures['spearman_iou']:.2f} with IoU; the least sure fifth "
+              f"{figures['least_sure_fifth_iou']:.3f} IoU, {figures['least_sure_fifth_topology_ok']:.1%} topology ok "
+              f"(the rest {figures['rest_iou']:.3f}, {figures['rest_topology_ok']:.1%}); the proof is least sure first")
     print(f"wrote {out / 'eval.json'} and {', '.join(map(str, pages))}")
     return 0

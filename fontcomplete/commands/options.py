@@ -77,6 +77,9 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--threshold", type=number(float, 0, 1, open_low=True, open_high=True), default=defaults.threshold,
                        help="ink coverage that counts as black (default: the threshold calibrated on the model's "
                        "validation characters, else 0.5)")
+    group.add_argument("--open-gaps", type=number(float, 0, 100), default=defaults.open_gaps,
+                       help="gap opening strength: deepens the partly inked valleys between close strokes before the "
+                       "threshold, so they stay apart (default: the strength calibrated with the threshold, else 0)")
     group.add_argument("--turdsize", type=number(float, 0, 10000), default=defaults.turdsize_at_128,
                        help="potrace speck area at 128 px (scaled with the traced area)")
     group.add_argument("--alphamax", type=number(float, 0, 1.3334), default=defaults.alphamax, help="potrace corner threshold")
@@ -85,7 +88,8 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
 
 def trace_settings(args: argparse.Namespace) -> TraceSettings:
     try:
-        return TraceSettings(upsample=args.upsample, threshold=args.threshold, turdsize_at_128=args.turdsize,
+        return TraceSettings(upsample=args.upsample, threshold=args.threshold, open_gaps=args.open_gaps,
+                             turdsize_at_128=args.turdsize,
                              alphamax=args.alphamax, opttolerance=args.opttolerance)
     except ValueError as error:
         raise FontcompleteError(str(error)) from error

@@ -3,44 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from fontcomplete.donors import DonorBank
+from fontcomplete.donors import DonorBank, Draft, map_drafts
 from fontcomplete.ml.data import write_npz_atomic
 
 CACHE_VERSION = 1
-_BANK: DonorBank | None = None  # the bank a forked worker drafts from
 
 
 def draft_channels(bank: DonorBank, codepoints, renders: np.ndarray, workers: int = 1) -> np.ndarray:
     """uint8 (N, 2, S, S): for each source render, its draft's ink and confidence map (255 = 1). A codepoint that is
     in the bank never drafts from itself (training: leave-one-out); pass -1 for a character the bank lacks."""
-    codepoints = [int(c) for c in codepoints]
-    if workers > 1 and len(codepoints) > 64 and "fork" in multiprocessing.get_all_start_methods():
-        global _BANK
-        _BANK = bank
-        chunks = np.array_split(np.arange(len(codepoints)), workers * 4)
-        jobs = [([codepoints[i] for i in chunk], renders[chunk]) for chunk in chunks if len(chunk)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return np.concatenate(list(pool.map(_draft_chunk, jobs)))
-    return _channels(bank, codepoints, renders)
+    if not len(renders):
+        return np.empty((0, 2, *renders.shape[1:]), np.uint8)
+    return np.stack(map_drafts(bank, codepoints, renders, _channels, workers))
 
 
-def _draft_chunk(job) -> np.ndarray:
-    return _channels(_BANK, *job)
-
-
-def _channels(bank: DonorBank, codepoints: list[int], renders: np.ndarray) -> np.ndarray:
-    out = np.empty((len(codepoints), 2, *renders.shape[1:]), np.uint8)
-    for i, (codepoint, render) in enumerate(zip(codepoints, renders)):
-        draft = bank.draft(codepoint, render)
-        out[i, 0] = np.rint(np.clip(draft.image, 0, 1) * 255)
-        out[i, 1] = np.rint(draft.confidence_map * 255)
-    return out
+def _channels(draft: Draft) -> np.ndarray:
+    return np.stack([np.rint(np.clip(draft.image, 0, 1) * 255), np.rint(draft.confidence_map * 255)]).astype(np.uint8)
 
 
 def cached_draft_channels(bank: DonorBank, codepoints, renders: np.ndarray, cache_dir: Path | None,

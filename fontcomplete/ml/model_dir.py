@@ -35,6 +35,7 @@ class ModelInfo:
     categories: tuple[str, ...]
     training: dict
     ink_thresholds: dict[str, float] = field(default_factory=dict)  # per style, calibrated after training
+    gap_openings: dict[str, float] = field(default_factory=dict)  # per style, calibrated with the thresholds
 
     def style_id(self, style: str | None, target_name: str | None = None) -> int:
         """Index of a category by name (or by number); None means the only one, or the one named like the target."""
@@ -71,6 +72,7 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
         "categories": list(info.categories),
         "training": info.training,
         "ink_thresholds": info.ink_thresholds,
+        "gap_openings": info.gap_openings,
     }
     write_text_atomic(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
 
@@ -101,20 +103,26 @@ def read_info(directory: Path) -> ModelInfo:
         generator = from_dict(GeneratorConfig, data["generator"])
         categories = tuple(str(c) for c in data["categories"])
         thresholds = {str(k): float(v) for k, v in data.get("ink_thresholds", {}).items()}
+        gaps = {str(k): float(v) for k, v in data.get("gap_openings", {}).items()}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise FontcompleteError(f"{path}: invalid model config ({error})") from None
     if size not in SUPPORTED_SIZES or not categories:
         raise FontcompleteError(f"{path}: invalid image_size {size} or empty categories")
     if any(k not in categories or not 0 < v < 1 for k, v in thresholds.items()):
         raise FontcompleteError(f"{path}: ink_thresholds must map the model's styles to values between 0 and 1")
-    return ModelInfo(size, generator, categories, data.get("training", {}), thresholds)
+    if any(k not in categories or not 0 <= v <= 100 for k, v in gaps.items()):
+        raise FontcompleteError(f"{path}: gap_openings must map the model's styles to values between 0 and 100")
+    return ModelInfo(size, generator, categories, data.get("training", {}), thresholds, gaps)
 
 
-def set_ink_thresholds(directory: Path, thresholds: dict[str, float], calibration: dict) -> None:
-    """Record calibrated trace thresholds (and the IoU table they were chosen from) in a model's config.json."""
+def set_ink_thresholds(directory: Path, thresholds: dict[str, float], calibration: dict,
+                       gap_openings: dict[str, float] | None = None) -> None:
+    """Record calibrated trace thresholds and gap openings (and the tables they were chosen from) in a model's
+    config.json."""
     path = Path(directory) / CONFIG
     data = json.loads(path.read_text(encoding="utf-8"))
     data["ink_thresholds"] = {**data.get("ink_thresholds", {}), **thresholds}
+    data["gap_openings"] = {**data.get("gap_openings", {}), **(gap_openings or {})}
     data["ink_threshold_calibration"] = {**data.get("ink_threshold_calibration", {}), **calibration}
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -176,7 +184,8 @@ def export_model(source: Path, dest: Path, half: bool = False, styles: list[str]
         generator.keep_styles(keep)
         kept = tuple(info.categories[i] for i in keep)
         info = dataclasses.replace(info, categories=kept,
-                                   ink_thresholds={k: v for k, v in info.ink_thresholds.items() if k in kept})
+                                   ink_thresholds={k: v for k, v in info.ink_thresholds.items() if k in kept},
+                                   gap_openings={k: v for k, v in info.gap_openings.items() if k in kept})
     save_model(dest, generator, info, half=half)
     for name in RUN_CHARSETS:
         found = run_file(source, name)

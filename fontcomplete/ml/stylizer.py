@@ -97,6 +97,15 @@ class Stylizer:
                         f"{self.base_id}+exemplars@{renders_digest(sources, targets)}", bank, len(self.views),
                         donors)
 
+    def donor_bank(self, source, target, codepoints):
+        """The target's glyphs for `codepoints` (designer-drawn ones) as a fontcomplete.donors.DonorBank at this
+        model's size: the one it drafts from, or one built from the same (cached) renders its exemplars come from."""
+        if self.donors is not None:
+            return self.donors
+        from fontcomplete.donors import DonorBank
+
+        return DonorBank(*target_renders(source, target, codepoints, self.image_size, default_cache_dir()))
+
     @property
     def style(self) -> str:
         return self.info.categories[self.style_id]
@@ -105,6 +114,11 @@ class Stylizer:
     def ink_threshold(self) -> float | None:
         """The trace threshold calibrated for this style on the run's validation characters (None: not calibrated)."""
         return self.info.ink_thresholds.get(self.style)
+
+    @property
+    def gap_opening(self) -> float | None:
+        """The gap opening strength calibrated with the threshold (None: not calibrated, no opening)."""
+        return self.info.gap_openings.get(self.style)
 
     @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> np.ndarray:
