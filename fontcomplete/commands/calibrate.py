@@ -1,4 +1,5 @@
-"""Choose a model's trace threshold again on characters it never trained on (after training does it once)."""
+"""Choose a model's trace threshold and gap opening again on characters it never trained on (after training does it
+once)."""
 
 from __future__ import annotations
 
