@@ -123,3 +123,17 @@ def test_the_digest_is_what_fill_wrote(tmp_path):
     assert fill(ufo_path) == 0
     glyph = ufoLib2.Font.open(ufo_path)[f"uni{ord(ADDED[0]):04X}"]
     assert glyph.lib[PROVENANCE_KEY]["outline"] == outline_digest(glyph) and not is_edited(glyph)
+
+
+def test_a_model_glyph_s_review_draws_only_on_designer_drawn_glyphs(tmp_path, tiny_model):
+    """Donors for each glyph's confidence come from the designer's glyphs: never a generated one, never one being
+    generated."""
+    ufo_path = single_ufo(tmp_path)
+    assert fill(ufo_path) == 0  # copy mode: ADDED are generated glyphs now
+    assert fill(ufo_path, "--model", str(tiny_model), "--style", "0", "--views", "1", "--replace-generated") == 0
+    for glyph in ufoLib2.Font.open(ufo_path):
+        record = glyph.lib.get(PROVENANCE_KEY)
+        if record is None:
+            continue
+        donors = {int(part.split("U+")[1], 16) for part in record["donors"].split(", ")}
+        assert donors and donors <= {ord(c) for c in HAVE} and 0 <= float(record["confidence"]) <= 1
