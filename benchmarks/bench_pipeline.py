@@ -33,6 +33,8 @@ class SourceRenders:
     """A stand-in generator that hands back its input: measures the pipeline around a model."""
 
     model_id = "identity"
+    exemplars, drafts = 0, False
+    ink_threshold = gap_opening = None
 
     def __init__(self, image_size):
         self.image_size = image_size

@@ -130,21 +130,22 @@ class DonorBank:
         """The best of `donors` with its best scale and shift in this region: (placed source ink, (index, scale,
         shift, fit))."""
         centre = np.argwhere(mask).mean(0)
-        want = (query >= 0.5) & mask
+        want = ((query >= 0.5) & mask).ravel().astype(np.float32)
+        region = mask.ravel().astype(np.float32)
         best = None
         for index in donors:
             for scale in SCALES:
                 scaled = np.pad(_warp(self.small[index], scale, (0.0, 0.0), centre), SHIFT)
-                windows = sliding_window_view(scaled, mask.shape).reshape(-1, *mask.shape)  # window k: _SHIFTS[k]
-                placed = windows * mask
-                ink = placed >= 0.5
-                inter = (ink & want).sum(axis=(1, 2))
-                union = (ink | want).sum(axis=(1, 2))
+                windows = sliding_window_view(scaled >= 0.5, mask.shape)  # window (i, j): _SHIFTS[i * (2 SHIFT + 1) + j]
+                ink = windows.reshape(len(_SHIFTS), -1).astype(np.float32)
+                inter = (ink @ want).astype(np.float64)  # pixel counts as matrix products: exact integers
+                union = (ink @ region).astype(np.float64) + float(want.sum()) - inter
                 fits = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
                 k = int(np.argmax(fits))
                 if best is None or fits[k] > best[1][3]:
                     dy, dx = _SHIFTS[k]
-                    best = (placed[k], (int(index), scale, (dy / SEARCH_SIZE, dx / SEARCH_SIZE), float(fits[k])))
+                    placed = sliding_window_view(scaled, mask.shape)[k // (2 * SHIFT + 1), k % (2 * SHIFT + 1)] * mask
+                    best = (placed, (int(index), scale, (dy / SEARCH_SIZE, dx / SEARCH_SIZE), float(fits[k])))
         return best
 
     def _render(self, layout: str, pieces: list[Piece]) -> tuple[np.ndarray, np.ndarray]:
