@@ -12,8 +12,8 @@ the caller excludes (held-out, generated ones).
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -170,7 +170,7 @@ def map_drafts(bank: DonorBank, codepoints, renders: np.ndarray, keep: Callable[
                workers: int = 1) -> list:
     """keep(bank.draft(c, render)) for each codepoint and its source render, in order; in `workers` forked
     processes when there are many (each inherits the bank, nothing large is pickled). A codepoint in the bank never
-    drafts from itself; -1 stands for a character the bank lacks."""
+    drafts from itself; -1 stands for a character the bank lacks. On Ctrl-C the workers stop at once."""
     global _WORK
     codepoints = [int(c) for c in codepoints]
     if workers <= 1 or len(codepoints) <= 64 or "fork" not in multiprocessing.get_all_start_methods():
@@ -178,10 +178,14 @@ def map_drafts(bank: DonorBank, codepoints, renders: np.ndarray, keep: Callable[
     _WORK = (bank, codepoints, renders, keep)
     try:
         chunks = [chunk for chunk in np.array_split(np.arange(len(codepoints)), workers * 4) if len(chunk)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for part in pool.map(_draft_chunk, chunks) for result in part]
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_the_parent) as pool:
+            return [result for part in pool.map(_draft_chunk, chunks) for result in part]  # leaving: terminate()
     finally:
         _WORK = None
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _draft_chunk(indices: np.ndarray) -> list:

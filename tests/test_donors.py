@@ -76,3 +76,29 @@ def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
         return draft.layout, tuple(p.donor for p in draft.pieces), round(draft.confidence, 6)
     inline = map_drafts(bank(), codepoints, queries, keep, workers=1)
     assert map_drafts(bank(), codepoints, queries, keep, workers=2) == inline and len(inline) == 70
+
+
+CTRL_C_SCRIPT = """
+import os, signal, sys, threading, time
+import numpy as np
+from fontcomplete.donors import DonorBank, map_drafts
+rng = np.random.default_rng(0)
+images = (rng.random((40, 64, 64)) > 0.7).astype(np.uint8) * 255
+bank = DonorBank(list(range(40)), images, images)
+threading.Timer(1.0, lambda: os.killpg(os.getpgrp(), signal.SIGINT)).start()
+started = time.monotonic()
+try:
+    map_drafts(bank, list(range(100, 4100)), np.repeat(images[:1], 4000, 0), lambda d: d.confidence, workers=2)
+except KeyboardInterrupt:
+    print(f"stopped {time.monotonic() - started:.1f}")
+"""
+
+
+def test_ctrl_c_stops_forked_drafting_at_once():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT], capture_output=True, text=True, timeout=120,
+                          start_new_session=True)  # its own process group: the Ctrl-C reaches it and its workers only
+    assert done.stdout.startswith("stopped"), done.stdout + done.stderr
+    assert float(done.stdout.split()[1]) < 5
