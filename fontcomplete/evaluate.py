@@ -41,11 +41,13 @@ class Evaluation:
         topology_ok = np.array([s.topology_ok for s in self.scores["model"]])
         low = np.zeros(len(iou), bool)
         low[np.argsort(confidence, kind="stable")[:max(1, len(iou) // 5)]] = True
-        def mean(values):
-            return float(values.mean()) if len(values) else float("nan")
         return {"spearman_iou": float(spearmanr(confidence, iou)[0]) if len(iou) > 2 else float("nan"),
-                "least_sure_fifth_iou": mean(iou[low]), "rest_iou": mean(iou[~low]),
-                "least_sure_fifth_topology_ok": mean(topology_ok[low]), "rest_topology_ok": mean(topology_ok[~low])}
+                "least_sure_fifth_iou": _mean(iou[low]), "rest_iou": _mean(iou[~low]),
+                "least_sure_fifth_topology_ok": _mean(topology_ok[low]), "rest_topology_ok": _mean(topology_ok[~low])}
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
 
 
 def render_generated(glyphs: Sequence[Generated], target: SourceFont, size: int) -> np.ndarray:
