@@ -12,6 +12,7 @@ from fontcomplete.engine import Completer, Completion
 from fontcomplete.fill import Generated
 from fontcomplete.merge import MergeReport, NewGlyph, learn_metrics, merge_glyphs, save_all_atomic
 from fontcomplete.plan import Master, MastersPlan
+from fontcomplete.review import Review
 from fontcomplete.ufo_glyphs import glyph_headers, han_glyphs, open_ufo
 
 
@@ -31,6 +32,7 @@ class Placed:
     reports: list[tuple[str, MergeReport]]
     completion: Completion
     suspicious: list[GlyphCheck]
+    reviews: dict[int, Review]  # a model's glyphs: how sure each is (fontcomplete.review)
 
 
 def open_targets(files: MasterFiles, completer: Completer) -> Targets:
@@ -67,7 +69,7 @@ def place(targets: Targets, completer: Completer, plan: MastersPlan, *, replace_
 
         write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines, reviews)
     save_all_atomic([(ufo, None, report.changed_glyph_names) for ufo, (_, report) in zip(targets.ufos, reports)])
-    return Placed(reports, completion, suspicious)
+    return Placed(reports, completion, suspicious, reviews)
 
 
 def open_plan(files: MasterFiles, completer: Completer, replace_generated: bool = False) -> tuple[Targets, MastersPlan]:

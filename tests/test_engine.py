@@ -125,15 +125,21 @@ def test_the_digest_is_what_fill_wrote(tmp_path):
     assert glyph.lib[PROVENANCE_KEY]["outline"] == outline_digest(glyph) and not is_edited(glyph)
 
 
-def test_a_model_glyph_s_review_draws_only_on_designer_drawn_glyphs(tmp_path, tiny_model):
+def test_a_model_glyph_s_review_draws_only_on_designer_drawn_glyphs(tmp_path, tiny_model, capsys):
     """Donors for each glyph's confidence come from the designer's glyphs: never a generated one, never one being
-    generated."""
+    generated. fill names the least sure glyph."""
     ufo_path = single_ufo(tmp_path)
     assert fill(ufo_path) == 0  # copy mode: ADDED are generated glyphs now
+    capsys.readouterr()
     assert fill(ufo_path, "--model", str(tiny_model), "--style", "0", "--views", "1", "--replace-generated") == 0
+    confidence = {}
     for glyph in ufoLib2.Font.open(ufo_path):
         record = glyph.lib.get(PROVENANCE_KEY)
         if record is None:
             continue
         donors = {int(part.split("U+")[1], 16) for part in record["donors"].split(", ")}
         assert donors and donors <= {ord(c) for c in HAVE} and 0 <= float(record["confidence"]) <= 1
+        confidence[glyph.unicodes[0]] = float(record["confidence"])
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("confidence"))
+    named = int(line.split("U+")[1][:4], 16)  # the least sure glyph, as fill names it
+    assert confidence[named] == min(confidence.values()) and f"lowest {confidence[named]:.2f}" in line

@@ -16,6 +16,7 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import tracer_pool
 from fontcomplete.fonts import split_index
 from fontcomplete.place import Placed, open_plan, place
+from fontcomplete.review import least_sure_first
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,6 +121,12 @@ def report(placed: Placed, args: argparse.Namespace) -> None:
         print(f"warning: {check.describe()}", file=sys.stderr)
     if placed.suspicious:
         print(f"warning: {len(placed.suspicious)} generated glyphs look wrong; review them (--proof)", file=sys.stderr)
+    if placed.reviews:
+        least = least_sure_first(placed.reviews, placed.reviews)[0]
+        confidences = sorted(review.confidence for review in placed.reviews.values())
+        print(f"confidence (how well your own glyphs rebuild each character): median "
+              f"{confidences[len(confidences) // 2]:.2f}, lowest {placed.reviews[least].confidence:.2f} "
+              f"({chr(least)} U+{least:04X}); the proof sheet shows the least sure first")
     if args.proof and any(placed.completion.outlines):
         print(f"proof sheet: {args.proof}")
     for label, merged in placed.reports:
