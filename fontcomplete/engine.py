@@ -181,7 +181,7 @@ class Completer:
 
     def reviews(self, master: Master, codepoints: Sequence[int]) -> dict[int, Review]:
         """How sure each of this master's generated glyphs is (fontcomplete.review); {} in copy mode."""
-        stylizer = self._stylizer(master)
+        stylizer = self.stylizer(master)  # one that read the master's glyphs already lends their renders
         if stylizer is None or not codepoints:
             return {}
         target = self.drawn(master)

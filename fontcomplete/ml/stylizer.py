@@ -52,13 +52,14 @@ class Stylizer:
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
                  batch_size: int, model_id: str = "model", bank: ExemplarBank | None = None,
-                 views: int = DEFAULT_VIEWS, donors=None):
+                 views: int = DEFAULT_VIEWS, donors=None, renders: tuple | None = None):
         self.generator, self.info, self.style_id, self.base_id = generator, info, style_id, model_id
         self.device, self.batch_size = device, max(int(batch_size), 1)
         self.image_size = info.image_size
         self.half = device.type == "cuda"
         self.bank, self.donors = bank, donors  # exemplars; fontcomplete.donors.DonorBank for a drafts model
         self.views = view_list(views)
+        self.renders = renders  # (codepoints, target_renders()) that with_target read the target's glyphs from
 
     @property
     def model_id(self) -> str:
@@ -95,15 +96,17 @@ class Stylizer:
             donors = DonorBank(codes, sources, targets)
         return Stylizer(self.generator, self.info, self.style_id, self.device, self.batch_size,
                         f"{self.base_id}+exemplars@{renders_digest(sources, targets)}", bank, len(self.views),
-                        donors)
+                        donors, (frozenset(codepoints), (codes, sources, targets)))
 
     def donor_bank(self, source, target, codepoints):
         """The target's glyphs for `codepoints` (designer-drawn ones) as a fontcomplete.donors.DonorBank at this
-        model's size: the one it drafts from, or one built from the same (cached) renders its exemplars come from."""
+        model's size: the one it drafts from, else one built from the renders with_target read (or reads them)."""
         if self.donors is not None:
             return self.donors
         from fontcomplete.donors import DonorBank
 
+        if self.renders is not None and self.renders[0] == frozenset(codepoints):
+            return DonorBank(*self.renders[1])
         return DonorBank(*target_renders(source, target, codepoints, self.image_size, default_cache_dir()))
 
     @property
