@@ -109,6 +109,8 @@ class TrainConfig:
                                       "run) to choose best/ instead of the held-out ones, which then stay a clean "
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
+    mix: float = option(0.0, "share of training samples whose one side (left/right or top/bottom, cut where there "
+                             "is least ink) is replaced by their batch neighbour's, in source and target alike")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
                                        "training on this project's AVX512-BF16 CPU)")
@@ -123,6 +125,8 @@ class TrainConfig:
             raise ValueError("batch_size, d_every and log_every must be at least 1")
         if not 0 <= self.ema < 1:
             raise ValueError("ema must lie in [0, 1)")
+        if not 0 <= self.mix <= 1:
+            raise ValueError("mix must lie in [0, 1]")
         if not 0 <= self.val_fraction < 1:
             raise ValueError("val_fraction must lie in [0, 1)")
         if not 0 < self.lr_floor <= self.lr:

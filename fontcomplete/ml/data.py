@@ -13,6 +13,7 @@ import torch
 from fontcomplete import cache
 from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
+from fontcomplete.ml.augment import mix_parts, shift_together, step_generator
 
 RENDER_CACHE_VERSION = 1  # bump when raster.render changes its output
 
@@ -134,15 +135,17 @@ class Batches:
     """Seeded, resumable batches from in-memory uint8 tensors: batch k of a run is a pure function of (seed, k)."""
 
     def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
-                 exemplars: tuple | None = None, extra: np.ndarray | None = None):
+                 exemplars: tuple | None = None, extra: np.ndarray | None = None, mix: float = 0.0):
         """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels; extra
-        (uint8 (N, C, S, S), e.g. donor drafts) adds C more after them."""
+        (uint8 (N, C, S, S), e.g. donor drafts) adds C more after them; mix: the share of each batch joined to a
+        neighbour's part (fontcomplete.ml.augment.mix_parts)."""
         self.exemplars = exemplars
         self.extra = torch.from_numpy(extra) if extra is not None else None
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
         self.style_ids = torch.from_numpy(pairs.style_ids)
         self.batch_size, self.seed, self.jitter, self.rank, self.world = batch_size, seed, jitter, rank, world
+        self.mix = mix
         self.per_rank = len(pairs) // world
         self.steps_per_epoch = max(self.per_rank // batch_size, 1)
         if self.per_rank < batch_size:
@@ -158,35 +161,23 @@ class Batches:
         return self._order[offset * self.batch_size:(offset + 1) * self.batch_size]
 
     def get(self, step: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(input ink (B,1+2k,S,S), target ink (B,1,S,S)) float in 0..1 and style ids (B,) on `device`."""
+        """(input ink (B,1+2k+C,S,S), target ink (B,1,S,S)) float in 0..1 and style ids (B,) on `device`."""
         index = self.indices(step)
-        source, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
+        aligned, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
+        if self.extra is not None:
+            aligned = torch.cat([aligned, self.extra[index]], 1)
+        if self.mix:
+            aligned, target = mix_parts(step_generator(self.seed, step, self.rank, salt=1), self.mix,
+                                        self.style_ids[index], aligned, target)
+        source = aligned[:, :1]
         if self.exemplars is not None:
             bank, neighbours = self.exemplars
             source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
-        if self.extra is not None:
-            source = torch.cat([source, self.extra[index]], 1)
+        source = torch.cat([source, aligned[:, 1:]], 1)
         if self.jitter:
-            source, target = self._shift(step, source, target)
+            source, target = shift_together(step_generator(self.seed, step, self.rank, salt=0), self.jitter,
+                                            source, target)
         non_blocking = device.type == "cuda"
         source = source.to(device, non_blocking=non_blocking).float().div_(255)
         target = target.to(device, non_blocking=non_blocking).float().div_(255)
         return source, target, self.style_ids[index].to(device)
-
-    def _shift(self, step: int, source: torch.Tensor, target: torch.Tensor):
-        """Shift each (B,C,S,S) pair by the same random (dy, dx) in [-jitter, jitter] px, filling with background.
-
-        Whole-pixel shifts drawn per sample from (seed, step), so a resumed run sees the same batches: torchvision's
-        RandomAffine would resample (soften) the ink and draw from the global generator."""
-        j = self.jitter
-        generator = torch.Generator().manual_seed(self.seed * 7_919 + step * 31 + self.rank)
-        shifts = torch.randint(-j, j + 1, (len(source), 2), generator=generator)
-        def pad(x):
-            return torch.nn.functional.pad(x, (j, j, j, j))
-        source, target = pad(source), pad(target)
-        size = source.shape[-1] - 2 * j
-        def crop(x, i, dy, dx):
-            return x[i, :, j - dy: j - dy + size, j - dx: j - dx + size]
-        out_s = torch.stack([crop(source, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
-        out_t = torch.stack([crop(target, i, int(dy), int(dx)) for i, (dy, dx) in enumerate(shifts)])
-        return out_s, out_t
