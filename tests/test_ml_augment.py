@@ -1,7 +1,7 @@
 import torch
 from ml_fixtures import synthetic_pairs
 
-from fontcomplete.ml.augment import mix_parts, step_generator
+from fontcomplete.ml.augment import mix_parts, step_generator, stretch_together
 from fontcomplete.ml.data import Batches
 
 
@@ -67,3 +67,24 @@ def test_batches_mix_reproducibly_and_leave_exemplar_free_channels_aligned():
     assert not torch.equal(first[0], plain[0])
     grown = torch.nn.functional.max_pool2d(first[0], 5, 1, 2)  # the fixture's targets are its sources grown 2 px
     assert (first[1] <= grown).all()
+
+
+def test_stretch_scales_source_and_target_alike_about_the_centre():
+    glyph = torch.zeros(4, 1, 64, 64, dtype=torch.uint8)
+    glyph[:, :, 22:42, 12:52] = 255  # 40 wide, 20 tall, centred
+    source, target = stretch_together(step_generator(0, 5, 0, 2), 0.3, glyph, glyph.clone())
+    assert torch.equal(source, target)
+    widths = (source[:, 0] > 127).any(1).sum(1)
+    heights = (source[:, 0] > 127).any(2).sum(1)
+    assert ((widths >= 28) & (widths <= 52)).all() and ((heights >= 14) & (heights <= 26)).all()
+    assert len(set(widths.tolist()) | set(heights.tolist())) > 2  # each sample drew its own factors
+    columns = torch.nonzero((source[0, 0] > 127).any(0)).flatten()
+    assert abs((columns[0] + columns[-1]).item() / 2 - 31.5) <= 1  # still centred
+
+
+def test_batches_stretch_only_when_asked():
+    pairs = synthetic_pairs(16)
+    plain = Batches(pairs, 8, 0).get(2, torch.device("cpu"))
+    stretched = Batches(pairs, 8, 0, stretch=0.2).get(2, torch.device("cpu"))
+    assert torch.equal(plain[0], Batches(pairs, 8, 0, stretch=0.0).get(2, torch.device("cpu"))[0])
+    assert not torch.equal(plain[0], stretched[0])

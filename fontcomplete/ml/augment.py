@@ -55,3 +55,19 @@ def mix_parts(generator: torch.Generator, share: float, style_ids: torch.Tensor,
         for mixed, original in ((mixed_source, source), (mixed_target, target)):
             mixed[i].narrow(axis, cut, size - cut).copy_(original[j].narrow(axis, cut, size - cut))
     return mixed_source, mixed_target
+
+
+def stretch_together(generator: torch.Generator, amount: float, *stacks: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """Scale sample i of every (B,C,S,S) uint8 stack by the same random factors across and down, each in
+    [1 - amount, 1 + amount], about the image centre (bilinear): a part drawn narrower or taller than the font
+    drew it, as it is in other characters."""
+    count = len(stacks[0])
+    factors = 1 + (torch.rand(count, 2, generator=generator) * 2 - 1) * amount
+    theta = torch.zeros(count, 2, 3)
+    theta[:, 0, 0], theta[:, 1, 1] = 1 / factors[:, 0], 1 / factors[:, 1]
+
+    def stretched(stack: torch.Tensor) -> torch.Tensor:
+        grid = torch.nn.functional.affine_grid(theta, list(stack.shape), align_corners=False)
+        ink = torch.nn.functional.grid_sample(stack.float(), grid, mode="bilinear", align_corners=False)
+        return ink.round_().clamp_(0, 255).to(stack.dtype)
+    return tuple(stretched(stack) for stack in stacks)
