@@ -109,10 +109,6 @@ class TrainConfig:
                                       "run) to choose best/ instead of the held-out ones, which then stay a clean "
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
-    mix: float = option(0.0, "share of training samples whose one side (left/right or top/bottom, cut where there "
-                             "is least ink) is replaced by their batch neighbour's, in source and target alike")
-    stretch: float = option(0.0, "largest random change of scale across and down (0.1 = 0.9-1.1x, bilinear), "
-                                 "applied identically to source and target")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
                                        "training on this project's AVX512-BF16 CPU)")
@@ -127,10 +123,6 @@ class TrainConfig:
             raise ValueError("batch_size, d_every and log_every must be at least 1")
         if not 0 <= self.ema < 1:
             raise ValueError("ema must lie in [0, 1)")
-        if not 0 <= self.mix <= 1:
-            raise ValueError("mix must lie in [0, 1]")
-        if not 0 <= self.stretch < 0.5:
-            raise ValueError("stretch must lie in [0, 0.5)")
         if not 0 <= self.val_fraction < 1:
             raise ValueError("val_fraction must lie in [0, 1)")
         if not 0 < self.lr_floor <= self.lr:
@@ -190,7 +182,7 @@ def to_dict(config) -> dict:
 # Options that measurements retired (docs/experiments.md): a saved config may still name them, at the value that
 # switched them off; any other value is a model this version cannot reproduce.
 RETIRED = {"GeneratorConfig": {"residual": False}, "LossConfig": {"bce": 0.0, "dice": 0.0},
-           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1}}
+           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0}}
 
 
 def from_dict(cls, data: dict):

@@ -13,7 +13,7 @@ import torch
 from fontcomplete import cache
 from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.ml.augment import mix_parts, shift_together, step_generator, stretch_together
+from fontcomplete.ml.augment import shift_generator, shift_together
 
 RENDER_CACHE_VERSION = 1  # bump when raster.render changes its output
 
@@ -135,19 +135,15 @@ class Batches:
     """Seeded, resumable batches from in-memory uint8 tensors: batch k of a run is a pure function of (seed, k)."""
 
     def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
-                 exemplars: tuple | None = None, extra: np.ndarray | None = None, mix: float = 0.0,
-                 stretch: float = 0.0):
+                 exemplars: tuple | None = None, extra: np.ndarray | None = None):
         """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels; extra
-        (uint8 (N, C, S, S), e.g. donor drafts) adds C more after them; mix: the share of each batch joined to a
-        neighbour's part (fontcomplete.ml.augment.mix_parts); stretch: the largest change of scale across or down
-        (fontcomplete.ml.augment.stretch_together)."""
+        (uint8 (N, C, S, S), e.g. donor drafts) adds C more after them."""
         self.exemplars = exemplars
         self.extra = torch.from_numpy(extra) if extra is not None else None
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
         self.style_ids = torch.from_numpy(pairs.style_ids)
         self.batch_size, self.seed, self.jitter, self.rank, self.world = batch_size, seed, jitter, rank, world
-        self.mix, self.stretch = mix, stretch
         self.per_rank = len(pairs) // world
         self.steps_per_epoch = max(self.per_rank // batch_size, 1)
         if self.per_rank < batch_size:
@@ -165,23 +161,14 @@ class Batches:
     def get(self, step: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(input ink (B,1+2k+C,S,S), target ink (B,1,S,S)) float in 0..1 and style ids (B,) on `device`."""
         index = self.indices(step)
-        aligned, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
-        if self.extra is not None:
-            aligned = torch.cat([aligned, self.extra[index]], 1)
-        if self.mix:
-            aligned, target = mix_parts(step_generator(self.seed, step, self.rank, salt=1), self.mix,
-                                        self.style_ids[index], aligned, target)
-        if self.stretch:
-            aligned, target = stretch_together(step_generator(self.seed, step, self.rank, salt=2), self.stretch,
-                                               aligned, target)
-        source = aligned[:, :1]
+        source, target = self.sources[index].unsqueeze(1), self.targets[index].unsqueeze(1)
         if self.exemplars is not None:
             bank, neighbours = self.exemplars
             source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
-        source = torch.cat([source, aligned[:, 1:]], 1)
+        if self.extra is not None:
+            source = torch.cat([source, self.extra[index]], 1)
         if self.jitter:
-            source, target = shift_together(step_generator(self.seed, step, self.rank, salt=0), self.jitter,
-                                            source, target)
+            source, target = shift_together(shift_generator(self.seed, step, self.rank), self.jitter, source, target)
         non_blocking = device.type == "cuda"
         source = source.to(device, non_blocking=non_blocking).float().div_(255)
         target = target.to(device, non_blocking=non_blocking).float().div_(255)

@@ -105,7 +105,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
         extra, scored_drafts = _draft_inputs(train_pairs, scored, cache_dir)
         inputs = {name: np.concatenate([_as_channels(inputs[name]), scored_drafts[name]], 1) for name in inputs}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars,
-                      extra, config.mix, config.stretch)
+                      extra)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = _restore(trainer, out_dir, config, train_pairs, resume, device)
     if dist.world > 1:
