@@ -73,6 +73,10 @@ class LossConfig:
     category: float = option(1.0, "G: D's category head on generated glyphs (BCE-with-logits, one-hot)")
     contrastive: float = option(0.0, "G: NT-Xent between encodings of generated and target glyphs")
     temperature: float = option(0.1, "temperature of the NT-Xent term")
+    cldice: float = option(0.0, "G: soft clDice between generated and target ink (skeleton of each inside the "
+                                "other's ink): punishes strokes run together and strokes broken")
+    cldice_iters: int = option(10, "soft-skeleton erosions of the clDice term (at least the widest stroke's "
+                                   "half-width in px)")
     d_binary: float = option(1.0, "D: real/fake BCE-with-logits weight (lambda_binary)")
     d_category: float = option(1.0, "D: category BCE-with-logits weight (lambda_category)")
 
