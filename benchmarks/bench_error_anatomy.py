@@ -1,14 +1,16 @@
 """Where a model's held-out error lies: edges, placement, topology choices; and what averaging models buys.
 
-    python benchmarks/bench_error_anatomy.py [--model DIR ...] [--calibrate-on VALIDATION.txt] [--limit N]
+    python benchmarks/bench_error_anatomy.py [--model DIR ...] [--calibrate-on VALIDATION.txt] [--characters FILE]
+                                              [--limit N]
 
 Runs the model (or the average of the ink of several models, each over fill's 5 views) over the example's held-out
-characters through fill's path, traced at the calibrated threshold and gap opening (of the first model, or chosen
-anew on `--calibrate-on` for an average), and prints at 256 px against the real glyphs:
+characters (or `--characters`, e.g. a model's validation.txt) through fill's path, traced at the calibrated
+threshold and gap opening (of the first model, or chosen anew on `--calibrate-on` for an average), and prints at
+256 px against the real glyphs:
 - the usual scores (ink IoU, SSIM, topology shares), beside the copy's;
 - edge tolerance: the share of ink (both ways) within 1, 2, 4, 8 px of the other glyph's ink;
 - placement: IoU after the best whole-glyph shift (up to 6 px each way), and after scaling the generated ink to the
-  real glyph's bounding box;
+  real glyph's bounding box; the median ink area against the real glyph's; the model's worst glyphs;
 - trace choices: the share of glyphs whose topology at least one (threshold, gap opening) of a 12 × 8 grid gets
   right (what choosing per glyph could reach), and what choosing by the topology most of the grid gives reaches.
 """
@@ -122,31 +124,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", action="append", help="model directory (repeat to average several)")
     parser.add_argument("--calibrate-on", type=Path, help="validation charset to choose the average's trace settings")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N held-out characters")
+    parser.add_argument("--characters", type=Path, default=EXAMPLE / "holdout.txt",
+                        help="charset file of the characters to score (default: the example's held-out list)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N characters")
     args = parser.parse_args()
     from fontcomplete.ml.stylizer import load_stylizer
 
     target = open_font(EXAMPLE / "sources" / "ZenMaruGothic-Regular.ufoz")
     source = open_font(EXAMPLE / "sources" / "NotoSansCJKtc-Subset.otf")
-    held_out = read_charset_file(EXAMPLE / "holdout.txt")
-    codepoints = sorted(c for c in held_out if c in target.cmap and c in source.cmap)[:args.limit]
+    scored = read_charset_file(args.characters)
+    held_out = read_charset_file(EXAMPLE / "holdout.txt") | scored
+    codepoints = sorted(c for c in scored if c in target.cmap and c in source.cmap)[:args.limit]
     models = args.model or [str(ROOT / "models" / "zen-maru-gothic")]
     stylizer = Averaged([load_stylizer(m, device="cpu", target_name=target.name) for m in models])
     if args.calibrate_on:
         stylizer = calibrated(stylizer, source, target, args.calibrate_on, held_out)
     result = evaluate(target, source, codepoints, stylizer, size=256)
     truth = result.renders["truth"] >= 128
-    print(f"{len(codepoints)} held-out characters, {len(models)} model(s), threshold {stylizer.ink_threshold}, "
+    print(f"{len(codepoints)} characters of {args.characters.name}, {len(models)} model(s), threshold {stylizer.ink_threshold}, "
           f"gap opening {stylizer.gap_opening}; traced, at 256 px")
     for name, scores in result.scores.items():
         row, masks = summarize(scores), result.renders[name] >= 128
         tolerant = [np.mean([tolerant_share(m, t, px) for m, t in zip(masks, truth)]) for px in (1, 2, 4, 8)]
         shift = np.mean([best_shift_iou(m, t) for m, t in zip(masks, truth)])
         box = np.mean([box_fitted_iou(m, t) for m, t in zip(masks, truth)])
+        area = np.median([m.sum() / max(t.sum(), 1) for m, t in zip(masks, truth)])
         print(f"{name:6} IoU {row['iou_mean']:.3f}  SSIM {row['ssim_mean']:.3f}  merged {row['pieces_fewer']:.1%}  "
               f"broken {row['pieces_more']:.1%}  counters {row['counters_wrong']:.1%}  topology ok "
               f"{row['topology_ok']:.1%}  | ink within 1/2/4/8 px: {' '.join(f'{t:.3f}' for t in tolerant)}  | "
-              f"IoU best shift {shift:.3f}, box fitted {box:.3f}")
+              f"IoU best shift {shift:.3f}, box fitted {box:.3f}  | median ink area / real {area:.2f}")
+    worst = sorted(zip((s.iou for s in result.scores["model"]), codepoints))[:8]
+    print("worst glyphs: " + ", ".join(f"{chr(c)} {value:.2f}" for value, c in worst))
     ink = stylizer.with_target(source, target, set(target.cmap) - held_out)(
         render_many(source, [source.cmap[c] for c in codepoints], stylizer.image_size))
     reachable, voted = trace_choices(ink, render_many(target, [target.cmap[c] for c in codepoints], 384) >= 128)

@@ -73,10 +73,6 @@ class LossConfig:
     category: float = option(1.0, "G: D's category head on generated glyphs (BCE-with-logits, one-hot)")
     contrastive: float = option(0.0, "G: NT-Xent between encodings of generated and target glyphs")
     temperature: float = option(0.1, "temperature of the NT-Xent term")
-    cldice: float = option(0.0, "G: soft clDice between generated and target ink (skeleton of each inside the "
-                                "other's ink): punishes strokes run together and strokes broken")
-    cldice_iters: int = option(10, "soft-skeleton erosions of the clDice term (at least the widest stroke's "
-                                   "half-width in px)")
     d_binary: float = option(1.0, "D: real/fake BCE-with-logits weight (lambda_binary)")
     d_category: float = option(1.0, "D: category BCE-with-logits weight (lambda_category)")
 
@@ -185,7 +181,8 @@ def to_dict(config) -> dict:
 
 # Options that measurements retired (docs/experiments.md): a saved config may still name them, at the value that
 # switched them off; any other value is a model this version cannot reproduce.
-RETIRED = {"GeneratorConfig": {"residual": False}, "LossConfig": {"bce": 0.0, "dice": 0.0},
+RETIRED = {"GeneratorConfig": {"residual": False},
+           "LossConfig": {"bce": 0.0, "dice": 0.0, "cldice": 0.0, "cldice_iters": 10},
            "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0}}
 
 

@@ -34,39 +34,6 @@ def nt_xent(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tenso
     return F.cross_entropy(logits, targets)
 
 
-def soft_erode(ink: torch.Tensor) -> torch.Tensor:
-    """Grey-level erosion of (N, 1, H, W) ink by a 3 px cross."""
-    across = -F.max_pool2d(-ink, (1, 3), 1, (0, 1))
-    down = -F.max_pool2d(-ink, (3, 1), 1, (1, 0))
-    return torch.minimum(across, down)
-
-
-def soft_open(ink: torch.Tensor) -> torch.Tensor:
-    return F.max_pool2d(soft_erode(ink), 3, 1, 1)
-
-
-def soft_skeleton(ink: torch.Tensor, iterations: int) -> torch.Tensor:
-    """Differentiable skeleton of (N, 1, H, W) ink in 0..1 (Shit et al., clDice, CVPR 2021): what each of
-    `iterations` erosions removes that an opening would not restore."""
-    skeleton = F.relu(ink - soft_open(ink))
-    for _ in range(iterations):
-        ink = soft_erode(ink)
-        delta = F.relu(ink - soft_open(ink))
-        skeleton = skeleton + F.relu(delta - skeleton * delta)
-    return skeleton
-
-
-def cldice(fake: torch.Tensor, target: torch.Tensor, iterations: int, smooth: float = 1.0) -> torch.Tensor:
-    """Mean over the batch of 1 − clDice: the harmonic mean of the share of the generated skeleton inside the target's
-    ink (a bridge between two strokes lies outside it) and of the target's skeleton inside the generated ink (a
-    broken stroke leaves it uncovered)."""
-    fake, target = fake.float(), target.float()
-    fake_skeleton, target_skeleton = soft_skeleton(fake, iterations), soft_skeleton(target, iterations)
-    precision = ((fake_skeleton * target).sum((1, 2, 3)) + smooth) / (fake_skeleton.sum((1, 2, 3)) + smooth)
-    sensitivity = ((target_skeleton * fake).sum((1, 2, 3)) + smooth) / (target_skeleton.sum((1, 2, 3)) + smooth)
-    return (1 - 2 * precision * sensitivity / (precision + sensitivity)).mean()
-
-
 def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fake_encoding=None,
                    target_encoding=None, fake_binary=None, fake_category=None,
                    style_ids=None) -> tuple[torch.Tensor, dict[str, float]]:
@@ -74,8 +41,6 @@ def generator_loss(config: LossConfig, fake, target, *, source_encoding=None, fa
     terms: dict[str, torch.Tensor] = {}
     if config.l1:
         terms["l1"] = config.l1 * F.l1_loss(fake.float(), target.float())
-    if config.cldice:
-        terms["cldice"] = config.cldice * cldice(fake, target, config.cldice_iters)
     if config.const and fake_encoding is not None:
         terms["const"] = config.const * F.mse_loss(fake_encoding.float(), source_encoding.float())
     if config.cheat and fake_binary is not None:
