@@ -32,6 +32,8 @@ class GeneratorConfig:
                                 "bottom half of the source drawing in turn, as 2k extra input channels (their "
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
+    skipless: int = option(0, "the N decoder layers nearest the output get no skip connection from the encoder: "
+                              "they draw from the decoder's coarser maps instead of the source's placement")
     drafts: bool = option(False, "two more input channels: a draft of the glyph assembled from the target's own "
                                  "drawings of other characters (fontcomplete.donors) and its confidence map")
 
@@ -45,7 +47,8 @@ class GeneratorConfig:
                   (0 <= self.dropout < 1, "dropout must lie in [0, 1)"),
                   (all(1 <= size <= 512 for size in self.attention_sizes), "attention_sizes must be 1..512 px"),
                   (0 <= self.exemplars <= 32, "exemplars must be 0..32"),
-                  (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096")]
+                  (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096"),
+                  (0 <= self.skipless <= 8, "skipless must be 0..8")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
