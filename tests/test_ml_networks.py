@@ -57,17 +57,6 @@ def test_instance_norm_dropout_blur_and_spectral_norm_build_and_run():
     assert all(torch.isfinite(p.grad).all() for p in generator.parameters() if p.grad is not None)
 
 
-def test_skipless_layers_draw_from_the_decoder_alone():
-    plain = Generator(GeneratorConfig(ngf=4, embedding_dim=8), 128, 1)
-    skipless = Generator(GeneratorConfig(ngf=4, embedding_dim=8, skipless=2), 128, 1)
-    assert [plain.up[i][1].in_channels for i in range(3)] == [8, 16, 32]
-    assert [skipless.up[i][1].in_channels for i in range(3)] == [4, 8, 32]
-    image, _ = skipless(torch.rand(2, 1, 128, 128), torch.zeros(2, dtype=torch.long))
-    assert image.shape == (2, 1, 128, 128)
-    with pytest.raises(ValueError, match="skipless"):
-        Generator(GeneratorConfig(ngf=4, embedding_dim=8, skipless=7), 128, 1)
-
-
 def test_discriminator_has_no_redundant_final_conv():
     discriminator = Discriminator(DiscriminatorConfig(ndf=4), 128, 2)
     convs = [m for m in discriminator.features if isinstance(m, torch.nn.Conv2d)]

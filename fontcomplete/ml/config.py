@@ -32,8 +32,6 @@ class GeneratorConfig:
                                 "bottom half of the source drawing in turn, as 2k extra input channels (their "
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
-    skipless: int = option(0, "the N decoder layers nearest the output get no skip connection from the encoder: "
-                              "they draw from the decoder's coarser maps instead of the source's placement")
     drafts: bool = option(False, "two more input channels: a draft of the glyph assembled from the target's own "
                                  "drawings of other characters (fontcomplete.donors) and its confidence map")
 
@@ -47,8 +45,7 @@ class GeneratorConfig:
                   (0 <= self.dropout < 1, "dropout must lie in [0, 1)"),
                   (all(1 <= size <= 512 for size in self.attention_sizes), "attention_sizes must be 1..512 px"),
                   (0 <= self.exemplars <= 32, "exemplars must be 0..32"),
-                  (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096"),
-                  (0 <= self.skipless <= 8, "skipless must be 0..8")]
+                  (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096")]
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
@@ -184,7 +181,7 @@ def to_dict(config) -> dict:
 
 # Options that measurements retired (docs/experiments.md): a saved config may still name them, at the value that
 # switched them off; any other value is a model this version cannot reproduce.
-RETIRED = {"GeneratorConfig": {"residual": False},
+RETIRED = {"GeneratorConfig": {"residual": False, "skipless": 0},
            "LossConfig": {"bce": 0.0, "dice": 0.0, "cldice": 0.0, "cldice_iters": 10},
            "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0}}
 

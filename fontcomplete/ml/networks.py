@@ -67,8 +67,6 @@ class Generator(nn.Module):
             if not 1 <= config.depth <= depth:
                 raise ValueError(f"generator depth must be 1..{depth} at {image_size} px, not {config.depth}")
             depth = config.depth
-        if config.skipless >= depth:
-            raise ValueError(f"skipless must be below the generator depth ({depth}), not {config.skipless}")
         channels = [config.ngf * min(2**i, config.max_mult) for i in range(depth)]
         sizes = [image_size >> (i + 1) for i in range(depth)]  # map size after down[i]
         self.down = nn.ModuleList()
@@ -86,7 +84,7 @@ class Generator(nn.Module):
         self.embedding = nn.Embedding(num_styles, config.embedding_dim)
         self.up = nn.ModuleList()
         for i in range(depth):  # up[i] produces the map that down[i] consumed (size sizes[i] * 2)
-            inputs = channels[i] + config.embedding_dim if i == depth - 1 else channels[i] * (1 + self._skip(i))
+            inputs = channels[i] + config.embedding_dim if i == depth - 1 else channels[i] * 2
             if i == 0:
                 layers = [nn.ReLU(), nn.ConvTranspose2d(inputs, 1, 4, 2, 1)]
             else:
@@ -98,10 +96,6 @@ class Generator(nn.Module):
                     layers.append(SelfAttention(channels[i - 1]))
             self.up.append(nn.Sequential(*layers))
         init_weights(self)
-
-    def _skip(self, level: int) -> bool:
-        """Whether up[level] takes the encoder's map of its size (down[level]'s output) beside the decoder's."""
-        return level >= self.config.skipless
 
     @property
     def num_styles(self) -> int:
@@ -127,7 +121,7 @@ class Generator(nn.Module):
         h = torch.cat([encoding, style.to(encoding.dtype)], 1)
         for i in reversed(range(len(self.up))):
             h = self.up[i](h)
-            if i > 0 and self._skip(i - 1):
+            if i > 0:
                 h = torch.cat([h, features[i - 1]], 1)
         return (h if logits else h.sigmoid()), encoding
 
