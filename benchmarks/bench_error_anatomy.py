@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from fontcomplete.charsets import read_charset_file  # noqa: E402
 from fontcomplete.evaluate import evaluate  # noqa: E402
 from fontcomplete.fonts import open_font  # noqa: E402
-from fontcomplete.metrics import counters, pieces, summarize  # noqa: E402
+from fontcomplete.metrics import counters, ink_iou, pieces, summarize  # noqa: E402
 from fontcomplete.raster import render_many  # noqa: E402
 from fontcomplete.trace import TraceSettings, binarize, despeckled  # noqa: E402
 
@@ -43,21 +43,24 @@ OPENINGS = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
 class Averaged:
     """Several stylizers as one: the mean of their ink (the calibration given, else the first one's)."""
 
-    def __init__(self, members, threshold=None, gap_opening=None):
+    def __init__(self, members, threshold=None, gap_opening=None, produced=None):
         self.members, self.image_size = members, members[0].image_size
         self.ink_threshold = members[0].ink_threshold if threshold is None else threshold
         self.gap_opening = members[0].gap_opening if gap_opening is None else gap_opening
         self.model_id = "+".join(m.model_id for m in members)
+        self.produced = [] if produced is None else produced  # each batch of ink given out, in order
 
     def with_target(self, source, target, codepoints):
         return Averaged([m.with_target(source, target, codepoints) for m in self.members], self.ink_threshold,
-                        self.gap_opening)
+                        self.gap_opening, self.produced)
 
     def donor_bank(self, source, target, codepoints):
         return self.members[0].donor_bank(source, target, codepoints)
 
     def __call__(self, images):
-        return np.mean([member(images) for member in self.members], axis=0)
+        ink = np.mean([member(images) for member in self.members], axis=0)
+        self.produced.append(ink)
+        return ink
 
 
 def tolerant_share(a: np.ndarray, b: np.ndarray, px: int) -> float:
@@ -67,12 +70,8 @@ def tolerant_share(a: np.ndarray, b: np.ndarray, px: int) -> float:
     return float(((a & near_b).sum() + (b & near_a).sum()) / max(a.sum() + b.sum(), 1))
 
 
-def iou(a: np.ndarray, b: np.ndarray) -> float:
-    return float((a & b).sum() / max((a | b).sum(), 1))
-
-
 def best_shift_iou(a: np.ndarray, b: np.ndarray, reach: int = 6) -> float:
-    return max(iou(np.roll(a, (dy, dx), (0, 1)), b) for dy in range(-reach, reach + 1, 2)
+    return max(ink_iou(np.roll(a, (dy, dx), (0, 1)), b) for dy in range(-reach, reach + 1, 2)
                for dx in range(-reach, reach + 1, 2))
 
 
@@ -80,12 +79,12 @@ def box_fitted_iou(a: np.ndarray, b: np.ndarray) -> float:
     """IoU after scaling and moving a's ink so that its bounding box is b's."""
     (ay, ax), (by, bx) = np.nonzero(a), np.nonzero(b)
     if not len(ay) or not len(by):
-        return iou(a, b)
+        return ink_iou(a, b)
     scale_y = (ay.max() + 1 - ay.min()) / (by.max() + 1 - by.min())
     scale_x = (ax.max() + 1 - ax.min()) / (bx.max() + 1 - bx.min())
     yy, xx = np.mgrid[0:a.shape[0], 0:a.shape[1]].astype(float)
     coords = [ay.min() + (yy - by.min()) * scale_y, ax.min() + (xx - bx.min()) * scale_x]
-    return iou(ndimage.map_coordinates(a.astype(float), coords, order=1) >= 0.5, b)
+    return ink_iou(ndimage.map_coordinates(a.astype(float), coords, order=1) >= 0.5, b)
 
 
 def grid_topologies(ink: np.ndarray) -> np.ndarray:
@@ -155,8 +154,7 @@ def main() -> None:
               f"IoU best shift {shift:.3f}, box fitted {box:.3f}  | median ink area / real {area:.2f}")
     worst = sorted(zip((s.iou for s in result.scores["model"]), codepoints))[:8]
     print("worst glyphs: " + ", ".join(f"{chr(c)} {value:.2f}" for value, c in worst))
-    ink = stylizer.with_target(source, target, set(target.cmap) - held_out)(
-        render_many(source, [source.cmap[c] for c in codepoints], stylizer.image_size))
+    ink = np.concatenate(stylizer.produced)  # the 5-view ink evaluate traced, in codepoint order
     reachable, voted = trace_choices(ink, render_many(target, [target.cmap[c] for c in codepoints], 384) >= 128)
     print(f"topology right at some grid setting: {reachable:.1%}; by the grid's most common topology: {voted:.1%}")
 
