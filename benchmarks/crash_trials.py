@@ -1,13 +1,17 @@
 """Kill fills of the example UFO (and designspace) at random moments and check that nothing is ever lost.
 
-    python benchmarks/crash_trials.py --kills 50 --interrupts 10 --designspace 20 --model-kills 2 --jobs 2
+    python benchmarks/crash_trials.py --kills 30 --terms 10 --group-kills 10 --interrupts 10 --designspace 20 \
+        --model-kills 2 --jobs 2
 
-Each trial copies a pristine target, starts `fontcomplete fill` (copy mode, Big5-1), and kills it: SIGKILL after
-a random delay, or, for a share of trials, at a commit point inside the save window (FONTCOMPLETE_CRASH_AT);
-SIGINT trials send Ctrl-C after a random delay. It then checks the target as the kill left it (byte-identical
-to before, complete with every original file unchanged, or pending a journal), recovers it as the next run
-would, checks again (before or complete, every master alike), reruns the fill and checks that it completes.
-Prints one line per trial and a summary.
+Each trial copies a pristine target, starts `fontcomplete fill` (copy mode, Big5-1, two tracing workers, in a
+process group of its own) and ends it from outside as the world does: SIGKILL (the OOM killer, `kill -9 PID`) or
+SIGTERM (`kill PID`, a CI runner's timeout) on the main pid alone, SIGKILL on the whole group, or Ctrl-C, which a
+terminal sends to the whole group; a share of the SIGKILL trials instead kill it at a commit point inside the save
+window (FONTCOMPLETE_CRASH_AT). It then checks that no process of the run is alive 5 s later (an orphan), that the
+target is as the kill left it (byte-identical to before, complete with every original file unchanged, or pending a
+journal), that the next run takes the lock at once and recovers it (a refusal is counted), checks it again (before
+or complete, every master alike), reruns the fill and checks that it completes. Prints one line per trial and a
+summary.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from processes import group_members  # noqa: E402  (the tests' /proc reader)
+
 EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc" / "sources"
 SOURCE = EXAMPLE / "NotoSansCJKtc-Subset.otf"
 SAVE_POINTS = ["staged", "entries-written", "record-written", "swapped", "entries-removed"]
@@ -67,7 +74,7 @@ def state(target: Path, before: dict[str, str]) -> str:
 
 def fill_command(target: Path, extra: list[str]) -> list[str]:
     return [sys.executable, "-m", "fontcomplete", "fill", str(target), "--source", str(SOURCE), "--charset",
-            "big5-1", "--workers", "1", *extra]
+            "big5-1", "--workers", "2", *extra]
 
 
 def default_sigint() -> None:
@@ -76,11 +83,46 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+SIGNALS = {"kill": signal.SIGKILL, "term": signal.SIGTERM, "group": signal.SIGKILL, "interrupt": signal.SIGINT,
+           "designspace": signal.SIGKILL, "model": signal.SIGKILL}
+
+
+def end(process: subprocess.Popen, kind: str) -> None:
+    """Signal the run as the world does: the whole group for `group` and Ctrl-C, else the main pid alone."""
+    if kind in ("group", "interrupt"):
+        os.killpg(process.pid, SIGNALS[kind])
+    else:
+        process.send_signal(SIGNALS[kind])
+
+
+def orphans(group: int, grace: float = 5.0) -> list[int]:
+    """The processes of the run's group still alive `grace` s after its main process ended (killed afterwards)."""
+    deadline = time.monotonic() + grace
+    while (left := group_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return left
+
+
+def recover(paths: list[Path]) -> str:
+    """Take the targets' locks and recover them as the next run would; '' or the refusal."""
+    from fontcomplete import journal
+    from fontcomplete.errors import FontcompleteError
+
+    try:
+        with journal.writing(paths):
+            return ""
+    except FontcompleteError as error:
+        return str(error)
+
+
 def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str], seed: int, extra: list[str],
           longest: float) -> tuple[str, bool, str]:
     """One trial in its own directory; returns (kind, ok, line)."""
-    from fontcomplete import journal
-
     rng = random.Random(seed)
     directory = work / f"{kind}-{number:03d}"
     shutil.rmtree(directory, ignore_errors=True)
@@ -95,14 +137,15 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
         env["FONTCOMPLETE_CRASH_AT"] = point
     started = time.monotonic()
     process = subprocess.Popen(fill_command(target, extra), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint, start_new_session=True)
     delay = rng.uniform(0.5, longest)
     if point is None:
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGINT if kind == "interrupt" else signal.SIGKILL)
+            end(process, kind)
     code = process.wait()
+    left = orphans(process.pid)
     err = process.stderr.read()
     killed_at = point or f"{time.monotonic() - started:.1f}s"
     raw = [state(p, b) for p, b in zip(paths, befores)]
@@ -116,8 +159,11 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
         out_of_step = "masters out of step until recovery"
     else:
         out_of_step = ""
-    with journal.writing(paths):
-        pass
+    refused = recover(paths)
+    if left:
+        problems.append(f"orphans {left}")
+    if refused:
+        problems.append(f"lock refused: {refused}")
     recovered = [state(p, b) for p, b in zip(paths, befores)]
     if any(s not in ("before", "complete") for s in recovered) or len(set(recovered)) > 1:
         problems.append(f"after recovery {recovered}")
@@ -129,7 +175,7 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
     shutil.rmtree(directory, ignore_errors=True)
     line = (f"{kind} {number:3d}: {killed_at:>16} exit {code:4d} raw {','.join(raw):30} "
             f"recovered {','.join(recovered):18} {out_of_step} {'; '.join(problems) or 'ok'}")
-    return kind, not problems, line
+    return kind, not problems, line, len(left), bool(refused)
 
 
 def prepare(work: Path) -> tuple[Path, Path]:
@@ -150,7 +196,9 @@ def prepare(work: Path) -> tuple[Path, Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--kills", type=int, default=30, help="SIGKILL on the main pid (some at a save's commit point)")
+    parser.add_argument("--terms", type=int, default=10, help="SIGTERM on the main pid")
+    parser.add_argument("--group-kills", type=int, default=10, help="SIGKILL on the whole process group")
     parser.add_argument("--interrupts", type=int, default=10)
     parser.add_argument("--designspace", type=int, default=20)
     parser.add_argument("--model-kills", type=int, default=2)
@@ -161,6 +209,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     single, family = prepare(args.work)
     plan = [("kill", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.kills)]
+    plan += [("term", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.terms)]
+    plan += [("group", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.group_kills)]
     plan += [("interrupt", i, single, ["Zen.ufo"], [], 6.0) for i in range(args.interrupts)]
     plan += [("designspace", i, family, ["Regular.ufo", "Bold.ufo"], [], 40.0) for i in range(args.designspace)]
     plan += [("model", i, single, ["Zen.ufo"], ["--model", "zen-maru-gothic", "--views", "1"], 60.0)
@@ -172,13 +222,15 @@ def main() -> None:
         for future in futures:
             results.append(future.result())
             print(results[-1][2], flush=True)
-    for kind in ("kill", "interrupt", "designspace", "model"):
-        mine = [ok for k, ok, _ in results if k == kind]
+    for kind in SIGNALS:
+        mine = [result for result in results if result[0] == kind]
         if mine:
-            in_save = sum(1 for k, _, line in results if k == kind and not line.split(":")[1].strip()[0].isdigit())
-            apart = sum(1 for k, _, line in results if k == kind and "out of step" in line)
+            lines = [line for _, _, line, _, _ in mine]
+            in_save = sum(1 for line in lines if not line.split(":")[1].strip()[0].isdigit())
+            apart = sum(1 for line in lines if "out of step" in line)
             print(f"{kind}: {len(mine)} trials, {in_save} at a commit point in the save window, "
-                  f"{apart} with masters out of step before recovery, {mine.count(False)} failed")
+                  f"{apart} with masters out of step before recovery, {sum(r[3] for r in mine)} orphans, "
+                  f"{sum(r[4] for r in mine)} lock refusals, {sum(not r[1] for r in mine)} failed")
 
 
 if __name__ == "__main__":

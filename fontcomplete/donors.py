@@ -12,7 +12,7 @@ the caller excludes (held-out, generated ones).
 from __future__ import annotations
 
 import multiprocessing
-import signal
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import affine_transform
 
 from fontcomplete.metrics import ink_iou
+from fontcomplete.worker_processes import init_worker
 
 COARSE_SIZE = 32  # px of the renders the donor search compares inside each region
 SEARCH_SIZE = 64  # px of the renders donors are searched and placed at (a divisor of the draft size)
@@ -178,14 +179,10 @@ def map_drafts(bank: DonorBank, codepoints, renders: np.ndarray, keep: Callable[
     _WORK = (bank, codepoints, renders, keep)
     try:
         chunks = [chunk for chunk in np.array_split(np.arange(len(codepoints)), workers * 4) if len(chunk)]
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_the_parent) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, init_worker, (os.getpid(),)) as pool:
             return [result for part in pool.map(_draft_chunk, chunks) for result in part]  # leaving: terminate()
     finally:
         _WORK = None
-
-
-def _leave_ctrl_c_to_the_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _draft_chunk(indices: np.ndarray) -> list:

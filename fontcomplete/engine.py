@@ -123,8 +123,10 @@ def complete_masters(masters: Sequence[Master], plan: MastersPlan,
 class Completer:
     """Opens the sources and the model once (failing loudly), then plans and completes sets of masters."""
 
-    def __init__(self, settings: CompleteSettings, pool_map=map, progress: Callable[[int], None] = lambda n: None):
+    def __init__(self, settings: CompleteSettings, pool_map=map, progress: Callable[[int], None] = lambda n: None,
+                 workers: int | None = None):
         self.settings = settings
+        self.workers = default_workers() if workers is None else workers  # processes that draft the reviews
         self.wanted = resolve_charsets(settings.charset)
         if not self.wanted:
             raise FontcompleteError("the charset is empty: nothing is wanted")
@@ -186,7 +188,7 @@ class Completer:
             return {}
         target = self.drawn(master)
         bank = stylizer.donor_bank(master.source, target, target.cmap)
-        return review_glyphs(bank, master.source, codepoints, default_workers())
+        return review_glyphs(bank, master.source, codepoints, self.workers)
 
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
         return generate_cached(self.cache, master.source, codepoints, master.frame, self.stylizer(master),

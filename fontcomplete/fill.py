@@ -21,6 +21,7 @@ from fontcomplete.frame import EmFrame
 from fontcomplete.outline import Outline, replay
 from fontcomplete.raster import render_many
 from fontcomplete.trace import TraceSettings, trace_to_recording
+from fontcomplete.worker_processes import init_worker
 
 VIEWS = 5  # a model's output is averaged over 1 to VIEWS views of each glyph, VIEWS by default (ml.stylizer)
 
@@ -83,7 +84,8 @@ def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings]) -> Outline:
 
 @contextmanager
 def tracer_pool(workers: int):
-    """A map function that traces in `workers` forked processes (inline when workers <= 1).
+    """A map function that traces in `workers` forked processes (inline when workers <= 1), which end with this one
+    and leave Ctrl-C to it.
 
     Create it before a model is loaded, so the forked workers carry no framework threads.
     """
@@ -91,9 +93,16 @@ def tracer_pool(workers: int):
         yield map
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
+                                   initargs=(os.getpid(),))
+    try:
         executor.submit(int).result()  # forks every worker now, before the caller loads a model
         yield lambda function, jobs: executor.map(function, jobs, chunksize=8)
+    except BaseException:  # Ctrl-C or an error: drop the queued traces instead of finishing them
+        executor.shutdown(cancel_futures=True)
+        raise
+    finally:
+        executor.shutdown()
 
 
 def default_workers() -> int:

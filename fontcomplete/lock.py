@@ -1,4 +1,9 @@
-"""Advisory locks on the UFOs a run writes, so two fontcomplete processes never write one target at once."""
+"""Advisory locks on the UFOs a run writes, so two fontcomplete processes never write one target at once.
+
+The locks are POSIX record locks (fcntl F_SETLK): they belong to the process that took them, not to an open file,
+so the workers a run forks never hold them, and they end with that process however it ends (SIGKILL included):
+a killed run's lock is free at once. A process closing any descriptor of a lock file would drop its lock, so only
+this module opens them, and one process never takes the same lock twice."""
 
 from __future__ import annotations
 
@@ -23,14 +28,32 @@ def lock_path(target: str | os.PathLike) -> Path:
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
 
 
+_HELD: set[Path] = set()  # the lock files this process holds
+
+
 def describe_holder(path: Path) -> str:
-    """What the lock file says of the process that holds it, for the error message."""
+    """What the lock file says of the process that holds it, for the error message; the pid and command only while
+    that process is alive (a note left by another host or pid namespace may name a dead or foreign one)."""
     try:
         holder = json.loads(path.read_text(encoding="utf-8"))
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(holder["started"]))
-        return f"pid {holder['pid']}, `{holder['command']}`, since {started}"
+        if _alive(int(holder["pid"])):
+            return f"pid {holder['pid']}, `{holder['command']}`, since {started}"
     except (OSError, ValueError, KeyError, TypeError):
-        return "another process"
+        pass
+    return "another process"
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 def _create(path: Path) -> int:
@@ -38,14 +61,14 @@ def _create(path: Path) -> int:
 
 
 def _open_locked(target: Path, path: Path) -> int:
-    """Open and flock the lock file; the file at `path` must still be the one locked (a releaser may unlink it)."""
+    """Open and lock the lock file; the file at `path` must still be the one locked (a releaser may unlink it)."""
     while True:
         try:
             fd = _create(path)
         except OSError as error:
             raise FontcompleteError(f"cannot write beside {target}: {path.name}: {error.strerror}") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             os.close(fd)
             if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
@@ -65,9 +88,12 @@ def _open_locked(target: Path, path: Path) -> int:
 def locked(target: str | os.PathLike) -> Iterator[None]:
     """Hold the target's lock: fail at once (FontcompleteError naming the holder) when another process has it.
 
-    flock locks die with their process, so the lock of a killed run is free and is simply taken over."""
+    The lock ends with this process, so the lock of a killed run is free and is simply taken over."""
     path = lock_path(target)
+    if path in _HELD:
+        raise FontcompleteError(f"{target} is locked twice by one fontcomplete run")
     fd = _open_locked(Path(os.path.abspath(target)), path)
+    _HELD.add(path)
     try:
         holder = {"pid": os.getpid(), "command": " ".join(["fontcomplete", *sys.argv[1:]])[:300],
                   "started": time.time()}
@@ -82,6 +108,7 @@ def locked(target: str | os.PathLike) -> Iterator[None]:
             path.unlink()  # still holding the lock: nobody else can be using this file
         except OSError:
             pass
+        _HELD.discard(path)
         os.close(fd)
 
 

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fontcomplete"
 
 # bottom to top: concepts, font I/O and geometry, generators and their helpers, the engine, placing, entry points
 LAYERS = [
-    {"__version__", "errors", "faults", "frame", "atomic", "interrupts", "outline", "provenance", "charsets",
+    {"__version__", "errors", "faults", "frame", "atomic", "interrupts", "worker_processes", "outline", "provenance", "charsets",
      "ufo_check", "metrics"},
     {"fonts", "raster", "trace", "potrace_lib", "ufo_glyphs", "lock", "ufo_save", "fit", "designspace"},
     {"journal", "plan", "fill", "cache", "checks", "proof", "donors", "review", "ml"},

@@ -17,6 +17,7 @@ from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_des
 
 from fontcomplete import journal, lock
 from fontcomplete.cli import main
+from fontcomplete.errors import FontcompleteError
 from fontcomplete.merge import PROVENANCE_KEY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -225,6 +226,45 @@ def test_a_second_writer_fails_naming_the_holder(project):
     third = run_fill(project, "人大")  # the killed holder's lock is stale: taken over
     assert third.wait(timeout=60) == 0
     assert not lock.lock_path(project / "T.ufo").exists()
+
+
+def test_the_lock_is_the_main_process_s_alone_a_forked_child_never_holds_it(project):
+    """A child forked while the lock is held (and never told to exit) outlives its killed parent: the target is
+    free at once all the same."""
+    holder = subprocess.Popen([sys.executable, "-c", "import os, time; from fontcomplete.lock import locked\n"
+                               f"with locked({str(project / 'T.ufo')!r}):\n"
+                               " child = os.fork()\n"
+                               " if child == 0:\n  time.sleep(60); os._exit(0)\n"
+                               " print(child, flush=True); time.sleep(60)"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    child = int(holder.stdout.readline())
+    try:
+        holder.kill()
+        holder.wait()
+        os.kill(child, 0)  # the child still lives, holding the inherited lock file descriptor
+        second = run_fill(project, "人大")
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+def test_a_note_naming_a_dead_process_is_not_repeated(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    note = tmp_path / "note"
+    note.write_text(json.dumps({"pid": dead.pid, "command": "fontcomplete fill X", "started": time.time()}))
+    assert lock.describe_holder(note) == "another process"
+    note.write_text(json.dumps({"pid": os.getpid(), "command": "fontcomplete fill X", "started": time.time()}))
+    assert lock.describe_holder(note).startswith(f"pid {os.getpid()}, `fontcomplete fill X`")
+
+
+def test_one_process_never_takes_one_lock_twice(tmp_path):
+    with lock.locked(tmp_path / "T.ufo"):
+        with pytest.raises(FontcompleteError, match="locked twice"):
+            with lock.locked(tmp_path / "T.ufo"):
+                pass
+        assert lock.lock_path(tmp_path / "T.ufo").exists()  # the outer lock still holds
+    assert not lock.lock_path(tmp_path / "T.ufo").exists()
 
 
 def test_concurrent_fills_never_lose_a_glyph(project):

@@ -98,7 +98,7 @@ def check_proof_path(proof: str | None) -> None:
 
 def fill(files: MasterFiles, settings: CompleteSettings, args: argparse.Namespace) -> int:
     with tracer_pool(args.workers) as pool_map:  # forked before a model loads
-        completer = Completer(settings, pool_map)
+        completer = Completer(settings, pool_map, workers=args.workers)
         targets, plan = open_plan(files, completer, args.replace_generated)
         print(plan.counts() + (" to every master" if len(files.paths) > 1 else ""))
         if not plan.to_add:

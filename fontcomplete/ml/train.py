@@ -25,6 +25,7 @@ from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
 from fontcomplete.ml.model_dir import ModelInfo, save_model
 from fontcomplete.ml.samples import predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
+from fontcomplete.worker_processes import exit_with_parent
 
 STATE = "train_state.pt"
 LOG = "log.jsonl"
@@ -52,6 +53,7 @@ def setup_distributed(device: torch.device) -> Dist:
     if world <= 1:
         return Dist(0, 1, device)
     rank, local = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    exit_with_parent()  # a rank ends with the launcher (torchrun) that started it, however that ends
     if device.type == "cuda":
         device = torch.device("cuda", local)
         torch.cuda.set_device(device)
