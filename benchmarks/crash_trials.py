@@ -138,7 +138,7 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
     started = time.monotonic()
     process = subprocess.Popen(fill_command(target, extra), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint, start_new_session=True)
-    delay = rng.uniform(0.5, longest)
+    delay = rng.uniform(0.3, 0.95 * longest)  # `longest`: how long the whole fill takes, so the kill lands in it
     if point is None:
         try:
             process.wait(timeout=delay)
@@ -178,6 +178,18 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
     return kind, not problems, line, len(left), bool(refused)
 
 
+def fill_seconds(work: Path, pristine: Path, targets: list[str], extra: list[str]) -> float:
+    """How long one uninterrupted fill of a copy of `pristine` takes (the kills are drawn inside it)."""
+    directory = work / "timing"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(pristine, directory)
+    target = directory / targets[-1] if len(targets) == 1 else directory / "Fam.designspace"
+    started = time.monotonic()
+    subprocess.run(fill_command(target, extra), cwd=ROOT, check=True, capture_output=True)
+    shutil.rmtree(directory)
+    return time.monotonic() - started
+
+
 def prepare(work: Path) -> tuple[Path, Path]:
     """Pristine copies: the Regular master alone, and the two-master designspace."""
     single, family = work / "pristine-ufo", work / "pristine-designspace"
@@ -208,13 +220,18 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     single, family = prepare(args.work)
-    plan = [("kill", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.kills)]
-    plan += [("term", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.terms)]
-    plan += [("group", i, single, ["Zen.ufo"], [], 18.0) for i in range(args.group_kills)]
-    plan += [("interrupt", i, single, ["Zen.ufo"], [], 6.0) for i in range(args.interrupts)]
-    plan += [("designspace", i, family, ["Regular.ufo", "Bold.ufo"], [], 40.0) for i in range(args.designspace)]
-    plan += [("model", i, single, ["Zen.ufo"], ["--model", "zen-maru-gothic", "--views", "1"], 60.0)
-             for i in range(args.model_kills)]
+    model = ["--model", "zen-maru-gothic", "--views", "1"]
+    kinds = [("kill", args.kills, single, ["Zen.ufo"], []), ("term", args.terms, single, ["Zen.ufo"], []),
+             ("group", args.group_kills, single, ["Zen.ufo"], []), ("interrupt", args.interrupts, single, ["Zen.ufo"], []),
+             ("designspace", args.designspace, family, ["Regular.ufo", "Bold.ufo"], []),
+             ("model", args.model_kills, single, ["Zen.ufo"], model)]
+    seconds: dict[tuple, float] = {}
+    plan = []
+    for kind, count, pristine, targets, extra in kinds:
+        if count and (pristine, tuple(extra)) not in seconds:
+            seconds[pristine, tuple(extra)] = fill_seconds(args.work, pristine, targets, extra)
+            print(f"one whole fill of {pristine.name} {' '.join(extra)}: {seconds[pristine, tuple(extra)]:.1f} s")
+        plan += [(kind, i, pristine, targets, extra, seconds[pristine, tuple(extra)]) for i in range(count)]
     results = []
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(trial, kind, i, args.work, pristine, targets, args.seed * 1000 + n, extra, longest)
@@ -230,7 +247,8 @@ def main() -> None:
             apart = sum(1 for line in lines if "out of step" in line)
             print(f"{kind}: {len(mine)} trials, {in_save} at a commit point in the save window, "
                   f"{apart} with masters out of step before recovery, {sum(r[3] for r in mine)} orphans, "
-                  f"{sum(r[4] for r in mine)} lock refusals, {sum(not r[1] for r in mine)} failed")
+                  f"{sum(r[4] for r in mine)} lock refusals, {sum(not r[1] for r in mine)} failed; "
+                  f"{sum(' exit    0 ' not in line for line in lines)} ended by the signal before the fill finished")
 
 
 if __name__ == "__main__":

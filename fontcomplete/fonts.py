@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from fontTools.pens.recordingPen import DecomposingRecordingPen
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.frame import EmFrame
+from fontcomplete.provenance import PROVENANCE_KEY, is_machine_drawn
 
 BINARY_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
 UFO_SUFFIXES = {".ufo", ".ufoz"}
@@ -44,6 +46,7 @@ class SourceFont:
     glyph_set: Any = field(repr=False)
     advances: Callable[[str], float] = field(repr=False)
     digest: str | None = None  # content fingerprint of a font that exists only in memory (no file to hash)
+    machine_drawn: int = 0  # encoded glyphs left out of cmap as fontcomplete's own, unedited (open_drawn_font)
 
     def draw(self, glyph_name: str, pen) -> None:
         """Draw the glyph, components decomposed, in font units into any segment pen."""
@@ -95,6 +98,37 @@ def open_font(spec: str | os.PathLike, index: int | None = None) -> SourceFont:
     if path.suffix.lower() in UFO_SUFFIXES or path.is_dir():
         return _open_ufo(path)
     return _open_binary(path, index)
+
+
+def open_drawn_font(spec: str | os.PathLike, index: int | None = None) -> SourceFont:
+    """A target font as its designer drew it: open_font, less the glyphs of a UFO that fontcomplete generated and
+    nobody has edited since (an edited one is the designer's). Training, calibration and evaluation learn from, and
+    score against, these alone; `machine_drawn` counts the glyphs left out."""
+    font = open_font(spec, index)
+    machine = _machine_drawn_names(font)
+    if not machine:
+        return font
+    cmap = {codepoint: name for codepoint, name in font.cmap.items() if name not in machine}
+    return dataclasses.replace(font, cmap=cmap, machine_drawn=len(machine))
+
+
+def machine_drawn_note(font: SourceFont) -> str:
+    return (f"{font.label}: left out its {font.machine_drawn} glyphs that fontcomplete generated and nobody has "
+            "edited since (an edited one counts as drawn)")
+
+
+def _machine_drawn_names(font: SourceFont) -> set[str]:
+    """Names of a UFO's encoded glyphs that are fontcomplete's own, unedited; only glyph files that mention the
+    provenance key are parsed."""
+    if font.path.suffix.lower() not in UFO_SUFFIXES and not font.path.is_dir():
+        return set()
+    from fontTools.ufoLib import UFOReader
+
+    key = PROVENANCE_KEY.encode()
+    with UFOReader(font.path, validate=False) as reader:
+        glyph_files = reader.getGlyphSet()
+        candidates = [name for name in set(font.cmap.values()) if key in glyph_files.getGLIF(name)]
+    return {name for name in candidates if is_machine_drawn(font.glyph_set[name])}
 
 
 def _open_binary(path: Path, index: int | None) -> SourceFont:

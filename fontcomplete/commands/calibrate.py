@@ -4,12 +4,13 @@ once)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from fontcomplete.charsets import read_charset_file
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
-from fontcomplete.fonts import open_font
+from fontcomplete.fonts import machine_drawn_note, open_drawn_font
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
     source = options.open_source(args)
     targets = {}
     for path in args.target:
-        target = open_font(path)
+        target = open_drawn_font(path)
+        if target.machine_drawn:
+            print(machine_drawn_note(target), file=sys.stderr)
         if target.name not in info.categories and len(info.categories) > 1:
             raise FontcompleteError(f"target {target.name!r} is not one of the model's styles "
                                     f"({', '.join(info.categories)})")

@@ -14,7 +14,7 @@ from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.evaluate import evaluate, write_proof
 from fontcomplete.fill import model_trace_settings, tracer_pool
-from fontcomplete.fonts import open_font
+from fontcomplete.fonts import machine_drawn_note, open_drawn_font
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = open_font(args.target)
+    target = open_drawn_font(args.target)  # held-out truth and exemplars: the designer's glyphs alone
+    if target.machine_drawn:
+        print(machine_drawn_note(target), file=sys.stderr)
     source = options.open_source(args)
     holdout = sorted(read_charset_file(Path(args.holdout)))
     codepoints = [c for c in holdout if c in target.cmap and c in source.cmap]

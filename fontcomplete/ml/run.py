@@ -33,15 +33,18 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
           progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
     """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
-    from fontcomplete.fonts import open_font
+    from fontcomplete.fonts import machine_drawn_note, open_drawn_font, open_font
 
     out_dir = Path(out_dir)
     dist = setup_distributed(pick_device(device))
     started = time.perf_counter()
     source_font = open_font(source)
-    target_fonts = [open_font(t) for t in targets]
+    target_fonts = [open_drawn_font(t) for t in targets]
     if not target_fonts:
         raise FontcompleteError("give at least one --target font")
+    for target in target_fonts:
+        if target.machine_drawn:
+            log(machine_drawn_note(target))
     generator, categories, style_of_target, config = _initial_model(config, init, style_names(target_fonts), log)
     if dist.world > 1 and not dist.main:
         torch.distributed.barrier()  # the main process renders (and caches) first
