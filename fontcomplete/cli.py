@@ -1,4 +1,4 @@
-"""Command line: `fontcomplete missing|fill|train|eval|export|calibrate`; each subcommand lives in fontcomplete/commands/."""
+"""Complete a CJK font's Han characters in its own style: find what it lacks, fill it, review, train your own model."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def command_modules() -> dict:
     """Subcommand name → module with add_arguments(parser) and run(args) -> int (none imports torch at import time)."""
-    from fontcomplete.commands import calibrate, evaluate, export, fill, missing, train
+    from fontcomplete.commands import calibrate, evaluate, export, fill, missing, review, train
 
-    return {"missing": missing, "fill": fill, "train": train, "eval": evaluate, "export": export,
+    return {"missing": missing, "fill": fill, "review": review, "train": train, "eval": evaluate, "export": export,
             "calibrate": calibrate}
 
 

@@ -23,7 +23,7 @@ from fontcomplete.fonts import SourceFont, open_font, ufo_frame
 from fontcomplete.model_paths import load_stylizer
 from fontcomplete.outline import Outline, structure
 from fontcomplete.plan import Master, MastersPlan, master_keys, pick_source, plan_masters
-from fontcomplete.provenance import glyph_provenance, is_machine_drawn
+from fontcomplete.provenance import declined_codepoints, glyph_provenance, is_machine_drawn
 from fontcomplete.raster import render_many
 from fontcomplete.review import Review, review_glyphs
 from fontcomplete.trace import TraceSettings
@@ -156,7 +156,8 @@ class Completer:
         style = next((styles[key] for key in keys if key in styles), self.settings.style)
         source = open_source(pick_source(keys, dict(self.settings.sources), self.settings.source))
         name = f"{ufo.info.familyName or 'Unnamed'} {ufo.info.styleName or ''}".strip()
-        return Master(keys[0], glyphs, ufo_frame(ufo.info), source, style, drawable, name)
+        declined = declined_codepoints(ufo.lib, {cp for name in glyphs.keys() for cp in glyphs[name].unicodes})
+        return Master(keys[0], glyphs, ufo_frame(ufo.info), source, style, drawable, name, frozenset(declined))
 
     def plan(self, masters: Sequence[Master], replace_generated: bool = False) -> MastersPlan:
         return plan_masters(masters, self.wanted, replace_generated)

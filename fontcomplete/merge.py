@@ -19,10 +19,15 @@ from fontcomplete.plan import glyph_name_for
 from fontcomplete.provenance import (
     DIGEST_KEY,
     MARK_COLOR,
+    PLACED_KEY,
     PROVENANCE_KEY,
+    confidence_of,
     is_generated,
     is_machine_drawn,
+    lib_codepoints,
+    mark_color,
     outline_digest,
+    set_lib_codepoints,
 )
 from fontcomplete.ufo_glyphs import _loaded_glyphs, glyph_headers, han_glyphs, open_ufo
 from fontcomplete.ufo_save import stage_save
@@ -131,8 +136,8 @@ def build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str | None, factory
     provenance = {"tool": f"fontcomplete {__version__}", **new.provenance, DIGEST_KEY: outline_digest(glyph)}
     if today is not None:
         provenance.setdefault("date", today)
-    glyph.lib["public.markColor"] = MARK_COLOR
     glyph.lib[PROVENANCE_KEY] = {key: str(value) for key, value in provenance.items()}
+    glyph.lib["public.markColor"] = mark_color(confidence_of(glyph))
     return glyph
 
 
@@ -188,6 +193,9 @@ def merge_glyphs(
         else:
             layer.insertGlyph(glyph, name, overwrite=True, copy=False)
             replaced.append(new.codepoint)
+    placed = lib_codepoints(ufo.lib, PLACED_KEY)
+    if not placed >= {*added, *replaced}:  # so that a glyph the designer deletes is not added again
+        set_lib_codepoints(ufo.lib, PLACED_KEY, placed | {*added, *replaced})
     order = ufo.lib.get(GLYPH_ORDER_KEY)
     if order is not None:
         listed = set(order)

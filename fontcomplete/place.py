@@ -33,6 +33,7 @@ class Placed:
     completion: Completion
     suspicious: list[GlyphCheck]
     reviews: dict[int, Review]  # a model's glyphs: how sure each is (fontcomplete.review)
+    proof_pages: list[Path]  # the proof sheet's pages written, if one was asked for
 
 
 def open_targets(files: MasterFiles, completer: Completer) -> Targets:
@@ -64,12 +65,14 @@ def place(targets: Targets, completer: Completer, plan: MastersPlan, *, replace_
                for cp, outline in sorted(outlines.items())]
         reports.append((master.label, merge_glyphs(ufo, new, replace_generated=replace_generated,
                                                    metrics=glyph_metrics)))
+    pages = []
     if proof is not None and completion.outlines[targets.files.default]:
         from fontcomplete.proof import write_fill_proof
 
-        write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines, reviews)
+        pages = write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines,
+                                 reviews, completer.drawn(default) if reviews else None)
     save_all_atomic([(ufo, None, report.changed_glyph_names) for ufo, (_, report) in zip(targets.ufos, reports)])
-    return Placed(reports, completion, suspicious, reviews)
+    return Placed(reports, completion, suspicious, reviews, pages)
 
 
 def open_plan(files: MasterFiles, completer: Completer, replace_generated: bool = False) -> tuple[Targets, MastersPlan]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import SourceFont
 from fontcomplete.frame import EmFrame
-from fontcomplete.provenance import is_edited, is_generated
+from fontcomplete.provenance import is_edited, is_machine_drawn
 
 
 def glyph_name_for(codepoint: int) -> str:
@@ -29,6 +29,7 @@ class Master:
     style: str | None = None  # the model style for this master (model mode)
     drawable: Mapping | None = None  # name -> glyph with outlines (a UFO or glyph set), for exemplar renders
     name: str | None = None  # family and style name (a model with several styles picks the one named so)
+    declined: frozenset[int] = frozenset()  # rejected by the designer, or deleted after fontcomplete added them
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ class MastersPlan:
     present: list[int]  # some master has it: drawn by the designer, edited by one, or generated and kept
     name_taken: list[int]  # absent, but its glyph name (uniXXXX) is taken by another glyph: never overwritten
     edited: list[int]  # fontcomplete's glyphs that a designer has edited since: theirs now, never regenerated
+    declined: list[int] = ()  # absent, but rejected or deleted by the designer: not added again
 
     def counts(self) -> str:
         regenerate = f" (regenerating {len(self.regenerate)})" if self.regenerate else ""
         taken = f", glyph name taken {len(self.name_taken)}" if self.name_taken else ""
+        declined = f", rejected or deleted by you {len(self.declined)}" if self.declined else ""
         return (f"wanted {len(self.wanted)}, already present {len(self.present)}, not in source "
-                f"{len(self.not_in_source)}{taken}, to add {len(self.to_add)}{regenerate}")
+                f"{len(self.not_in_source)}{taken}{declined}, to add {len(self.to_add)}{regenerate}")
 
 
 def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_generated: bool = False) -> MastersPlan:
@@ -59,11 +62,12 @@ def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_gener
     replaced)."""
     wanted = sorted(set(wanted))
     generated, drawn, edited, names = set(), set(), set(), set()
+    declined = set().union(*(master.declined for master in masters))
     for master in masters:
         for name in master.glyphs.keys():
             glyph = master.glyphs[name]
             edited_here = is_edited(glyph)
-            machine = is_generated(glyph) and not edited_here
+            machine = is_machine_drawn(glyph)
             if edited_here:
                 edited.update(glyph.unicodes)
             (generated if machine else drawn).update(glyph.unicodes)
@@ -71,12 +75,13 @@ def plan_masters(masters: Sequence[Master], wanted: Iterable[int], replace_gener
                 names.add(name)
     replaceable = (generated - drawn) if replace_generated else set()
     present = (generated | drawn) - replaceable
-    absent = [cp for cp in wanted if cp not in present]
+    absent = [cp for cp in wanted if cp not in present and cp not in declined]
     free = [cp for cp in absent if glyph_name_for(cp) not in names]
     to_add = [cp for cp in free if all(cp in m.source.cmap for m in masters)]
     return MastersPlan(wanted, to_add, [cp for cp in to_add if cp in replaceable],
                        [cp for cp in free if cp not in to_add], [cp for cp in wanted if cp in present],
-                       [cp for cp in absent if glyph_name_for(cp) in names], sorted(edited))
+                       [cp for cp in absent if glyph_name_for(cp) in names], sorted(edited),
+                       [cp for cp in wanted if cp in declined and cp not in present])
 
 
 def master_keys(ufo, label: str | None = None) -> list[str]:

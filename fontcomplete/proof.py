@@ -25,8 +25,9 @@ def page_paths(path: Path, pages: int) -> list[Path]:
 
 
 def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarray]]], *,
-                 columns: int = 12, rows_per_page: int = 20) -> list[Path]:
-    """Lay out labelled cells (each a few same-size uint8 ink images) on as many pages as needed."""
+                 columns: int | None = None, rows_per_page: int = 20, page_width: int = 1800) -> list[Path]:
+    """Lay out labelled cells (each a few same-size uint8 ink images) on as many pages as needed, `columns` cells
+    a row (default: as many as fit in `page_width` px)."""
     path = Path(path)
     if not cells:
         raise ValueError("no glyphs to proof")
@@ -34,6 +35,7 @@ def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarra
     per_cell = max(len(images) for _, images in cells)
     cell_w = per_cell * size + (per_cell - 1) * 2 + CELL_GAP
     cell_h = size + LABEL_HEIGHT + CELL_GAP
+    columns = columns or max(1, page_width // cell_w)
     per_page = columns * rows_per_page
     pages = [cells[i:i + per_page] for i in range(0, len(cells), per_page)]
     font = ImageFont.load_default()
@@ -57,12 +59,21 @@ def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarra
 
 
 def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict],
-                     reviews: Mapping[int, Review] | None = None, size: int = 64) -> list[Path]:
-    """Every new glyph, least sure first (fontcomplete.review), labelled with its confidence: the source glyph, then
-    its outline (fontcomplete.outline) in each master's frame."""
+                     reviews: Mapping[int, Review] | None = None, drawn=None, size: int = 128,
+                     donors_shown: int = 2) -> list[Path]:
+    """Every new glyph, least sure first (fontcomplete.review), labelled with its confidence: the source glyph, its
+    outline (fontcomplete.outline) in each master's frame, then up to `donors_shown` of the target's own glyphs of
+    related characters (the review's donors, from `drawn`, the target's designer-drawn font), to judge it against.
+    Returns the pages written."""
     reviews = reviews or {}
-    cells = [(f"U+{cp:04X}" + (f" {reviews[cp].confidence:.2f}" if cp in reviews else ""),
-              [render(source, source.cmap[cp], size),
-               *(render_outline(partial(replay, outlines[cp]), frame, size) for frame, outlines in zip(frames, per_master))])
-             for cp in least_sure_first(per_master[0], reviews)]
+    cells = []
+    for cp in least_sure_first(per_master[0], reviews):
+        images = [render(source, source.cmap[cp], size),
+                  *(render_outline(partial(replay, outlines[cp]), frame, size) for frame, outlines in zip(frames, per_master))]
+        donors = reviews[cp].donors if cp in reviews and drawn is not None else ()
+        shown = list(dict.fromkeys(d for d in donors if d != cp and d in drawn.cmap))[:donors_shown]
+        images += [render(drawn, drawn.cmap[d], size) for d in shown]
+        label = f"U+{cp:04X}" + (f" {reviews[cp].confidence:.2f}" if cp in reviews else "") + \
+            (f"  beside {''.join(map(chr, shown))}" if shown else "")
+        cells.append((label, images))
     return write_sheets(path, cells)

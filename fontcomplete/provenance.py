@@ -7,8 +7,15 @@ import hashlib
 from fontTools.pens.recordingPen import RecordingPointPen
 
 PROVENANCE_KEY = "org.fontcomplete.provenance"
-MARK_COLOR = "0.97,0.56,0.16,1"
+MARK_COLOR = "0.97,0.56,0.16,1"  # orange: a generated glyph without a confidence (a copy of the source)
+# (lowest confidence, mark colour): green sure, yellow check, red unsure. At 0.8 and above the target's own
+# drawings rebuild the character closely (about two thirds of the characters of a CJK font).
+CONFIDENCE_MARKS = ((0.8, "0.35,0.75,0.35,1"), (0.6, "0.98,0.82,0.18,1"), (0.0, "0.91,0.28,0.25,1"))
+MARK_COLORS = {MARK_COLOR, *(color for _, color in CONFIDENCE_MARKS)}
 DIGEST_KEY = "outline"  # provenance entry: outline_digest() of the glyph as fontcomplete wrote it
+PLACED_KEY = "org.fontcomplete.placed"  # font lib: every character fontcomplete has added to this UFO
+REJECTED_KEY = "org.fontcomplete.rejected"  # font lib: characters a designer rejected (`review --reject`)
+ACCEPTED_KEY = "accepted"  # provenance entry: the date a designer accepted the glyph as it is (`review --accept`)
 
 
 def glyph_provenance(model_id: str, source_label: str, trace: str | None = None) -> dict[str, str]:
@@ -58,6 +65,50 @@ def is_edited(glyph, digest: str | None = None) -> bool:
     return (digest if digest is not None else outline_digest(glyph)) != recorded
 
 
+def is_accepted(glyph) -> bool:
+    """True for a generated glyph a designer accepted as it is: theirs from then on, like an edited one."""
+    return is_generated(glyph) and ACCEPTED_KEY in glyph.lib[PROVENANCE_KEY]
+
+
 def is_machine_drawn(glyph, digest: str | None = None) -> bool:
-    """Generated and not edited since: fontcomplete may regenerate it, and it is never the target's drawing."""
-    return is_generated(glyph) and not is_edited(glyph, digest)
+    """Generated, and neither edited nor accepted since: fontcomplete may regenerate it, and it is never the
+    target's drawing."""
+    return is_generated(glyph) and not is_accepted(glyph) and not is_edited(glyph, digest)
+
+
+def mark_color(confidence: float | None) -> str:
+    """The mark colour of a new glyph: by its confidence band (green, yellow, red), orange without one."""
+    if confidence is None:
+        return MARK_COLOR
+    return next(color for lowest, color in CONFIDENCE_MARKS if confidence >= lowest)
+
+
+def confidence_of(glyph) -> float | None:
+    """The confidence a generated glyph recorded (None for a copy, or a glyph fontcomplete did not make)."""
+    value = glyph.lib.get(PROVENANCE_KEY, {}).get("confidence")
+    return None if value is None else float(value)
+
+
+def lib_codepoints(lib, key: str) -> set[int]:
+    """The codepoints a font lib lists under `key` as "U+XXXX" strings (unreadable entries are ignored)."""
+    found = set()
+    for token in lib.get(key, ()):
+        try:
+            found.add(int(str(token).removeprefix("U+"), 16))
+        except ValueError:
+            pass
+    return found
+
+
+def set_lib_codepoints(lib, key: str, codepoints) -> None:
+    """List `codepoints` under `key` in a font lib, sorted, as "U+XXXX" strings; an empty set removes the key."""
+    if codepoints:
+        lib[key] = [f"U+{cp:04X}" for cp in sorted(codepoints)]
+    else:
+        lib.pop(key, None)
+
+
+def declined_codepoints(lib, present) -> set[int]:
+    """Characters a fill must not add again: rejected by the designer, or added by fontcomplete once and deleted
+    since (no glyph of the UFO maps them now)."""
+    return lib_codepoints(lib, REJECTED_KEY) | (lib_codepoints(lib, PLACED_KEY) - set(present))

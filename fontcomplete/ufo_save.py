@@ -41,7 +41,8 @@ def work_dirs(target: Path) -> list[Path]:
 
 def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) -> StagedSave | None:
     """Build the UFO at `path` with the named default-layer glyphs, contents.plist and (if changed) lib.plist of
-    `ufo` rewritten, in a private directory beside it; None when there is nothing to write.
+    `ufo` rewritten, and the glyphs deleted from `ufo` since it was opened removed, in a private directory beside
+    it; None when there is nothing to write.
 
     `path` must be the UFO the font was opened from (.ufo directory or .ufoz file). Nothing else is rewritten,
     so every other file keeps its exact bytes. An exception or Ctrl-C leaves no temporary files behind.
@@ -51,7 +52,9 @@ def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) 
         raise ValueError("an atomic save updates the UFO the font was opened from; open it with open_ufo(path)")
     glyph_names = list(dict.fromkeys(glyph_names))
     lib_changed = dict(ufo.reader.readLib()) != dict(ufo.lib)
-    if not glyph_names and not lib_changed:
+    layer = ufo.layers.defaultLayer
+    deleted = [name for name in ufo.reader.getGlyphSet().contents if name not in layer]
+    if not glyph_names and not lib_changed and not deleted:
         return None
     format_version = ufo.reader.formatVersionTuple
     try:
@@ -62,9 +65,9 @@ def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) 
     try:
         if path.is_dir():
             _stage_copy(path, staged.staged, _rewritten_files(path, glyph_names))
-            _write_changes(staged.staged, ufo, glyph_names, lib_changed, format_version)
+            _write_changes(staged.staged, ufo, glyph_names, deleted, lib_changed, format_version)
         elif zipfile.is_zipfile(path):
-            _stage_zip(ufo, path, work, glyph_names, lib_changed, format_version)
+            _stage_zip(ufo, path, work, glyph_names, deleted, lib_changed, format_version)
         else:
             raise FontcompleteError(f"{path} is neither a UFO directory nor a .ufoz zip file")
     except OSError as error:
@@ -84,8 +87,10 @@ def _describe(error: OSError) -> str:
     return f"{error.strerror or error}{f' ({error.filename})' if error.filename else ''}"
 
 
-def _write_changes(root: Path, ufo: ufoLib2.Font, glyph_names: list[str], lib_changed: bool, format_version) -> None:
-    """Write the given glyphs, contents.plist and lib.plist into the UFO directory at root (a private copy)."""
+def _write_changes(root: Path, ufo: ufoLib2.Font, glyph_names: list[str], deleted: list[str], lib_changed: bool,
+                   format_version) -> None:
+    """Write the given glyphs, contents.plist and lib.plist into the UFO directory at root (a private copy), and
+    remove the deleted glyphs' files."""
     glyph_set = GlyphSet(
         os.fspath(root / DEFAULT_GLYPHS_DIR), ufoFormatVersion=format_version, validateWrite=True, expectContentsFile=True
     )
@@ -93,6 +98,8 @@ def _write_changes(root: Path, ufo: ufoLib2.Font, glyph_names: list[str], lib_ch
     for name in glyph_names:
         glyph = layer[name]
         glyph_set.writeGlyph(name, glyph, glyph.drawPoints)
+    for name in deleted:
+        glyph_set.deleteGlyph(name)
     glyph_set.writeContents()
     if lib_changed:
         valid, message = fontLibValidator(dict(ufo.lib))
@@ -124,7 +131,7 @@ def _stage_copy(source: Path, staged: Path, rewritten: set[Path]) -> None:
     shutil.copytree(source, staged, copy_function=copy, symlinks=True)
 
 
-def _stage_zip(ufo, path: Path, work: Path, glyph_names, lib_changed, format_version) -> None:
+def _stage_zip(ufo, path: Path, work: Path, glyph_names, deleted, lib_changed, format_version) -> None:
     """Rebuild the .ufoz as work/<name>, entries in their original order, names, dates and compression."""
     tree = work / "tree"
     with zipfile.ZipFile(path) as archive:
@@ -132,11 +139,13 @@ def _stage_zip(ufo, path: Path, work: Path, glyph_names, lib_changed, format_ver
         archive.extractall(tree)
     tops = list(tree.iterdir())
     root = tops[0] if len(tops) == 1 and tops[0].is_dir() else tree
-    _write_changes(root, ufo, glyph_names, lib_changed, format_version)
+    _write_changes(root, ufo, glyph_names, deleted, lib_changed, format_version)
     rebuilt = work / path.name
     with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as archive:
         kept = set()
         for entry in entries:  # original order, names, dates and compression
+            if not entry.is_dir() and not (tree / entry.filename).exists():
+                continue  # a deleted glyph
             archive.writestr(entry, b"" if entry.is_dir() else (tree / entry.filename).read_bytes())
             kept.add(entry.filename)
         for file in sorted(tree.rglob("*")):

@@ -12,7 +12,7 @@ LAYERS = [
     {"__version__", "errors", "faults", "frame", "atomic", "interrupts", "worker_processes", "outline", "provenance", "charsets",
      "ufo_check", "metrics"},
     {"fonts", "raster", "trace", "potrace_lib", "ufo_glyphs", "lock", "ufo_save", "fit", "designspace"},
-    {"journal", "plan", "fill", "cache", "checks", "proof", "donors", "review", "ml"},
+    {"journal", "plan", "decisions", "fill", "cache", "checks", "proof", "donors", "review", "ml"},
     {"merge", "engine", "model_paths", "evaluate"},
     {"place", "filter"},
     {"commands", "cli", "__main__", "__init__"},

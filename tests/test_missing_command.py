@@ -38,7 +38,8 @@ def test_json_output(fonts, capsys):
     target, source, charset = fonts
     assert main(["missing", str(target), "--source", str(source), "--charset", str(charset), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["counts"] == {"wanted": 6, "present": 2, "not_in_source": 1, "name_taken": 0, "to_add": 3}
+    assert report["counts"] == {"wanted": 6, "present": 2, "not_in_source": 1, "name_taken": 0, "declined": 0,
+                                "to_add": 3}
     assert report["to_add"] == ["U+4E03", "U+4E09", "U+20000"]
     assert report["not_in_source"] == ["U+4E0A"]
     assert report["charsets"] == [str(charset)]

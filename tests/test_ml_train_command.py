@@ -164,3 +164,14 @@ def test_a_drafts_model_trains_on_leave_one_out_drafts_and_fills(fonts, tmp_path
     reviewed = sorted(codepoint for codepoint, _, _ in asked if codepoint != -1)  # each glyph's review
     assert len(model_input) == len(CODES[20:]) and reviewed == sorted(CODES[20:])
     assert all(set(CODES[20:]).isdisjoint(bank) for _, bank, _ in asked)
+
+
+def test_init_takes_a_shipped_model_by_name(fonts, tmp_path):
+    source, target, holdout = fonts
+    out = tmp_path / "tuned"
+    assert run("--target", target, "--source", source, "--out", out, "--holdout", holdout, "--init", "base",
+               "--steps", "1", "--no-cache", "--batch-size", "2", "--eval-count", "4", "--sample-count", "4",
+               "--no-progress", "--threads", "1", "--warmup-steps", "0") == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["generator"]["ngf"] == 32 and "Fixture Regular" in config["categories"]
+    assert config["training"]["init"].endswith("base")

@@ -1,5 +1,7 @@
-"""Choose a model's trace threshold and gap opening again on characters it never trained on (after training does it
-once)."""
+"""Choose a model's trace threshold and gap opening again on characters it never trained on (training does it too).
+
+Run it after you export a model for a font other than the one it trained on, or after you edit its validation
+characters."""
 
 from __future__ import annotations
 

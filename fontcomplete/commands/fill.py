@@ -102,7 +102,8 @@ def fill(files: MasterFiles, settings: CompleteSettings, args: argparse.Namespac
         targets, plan = open_plan(files, completer, args.replace_generated)
         print(plan.counts() + (" to every master" if len(files.paths) > 1 else ""))
         if not plan.to_add:
-            print("nothing to do: every wanted character the source has is there already")
+            print("nothing to do: every wanted character the source has is there already"
+                  + (" or rejected (fontcomplete review --restore adds one again)" if plan.declined else ""))
             return 0
         completer.load_models(targets.masters)  # a bad model fails here, before any output
         threshold, gaps = completer.calibration(targets.masters[files.default])
@@ -127,8 +128,9 @@ def report(placed: Placed, args: argparse.Namespace) -> None:
         print(f"confidence (how well your own glyphs rebuild each character): median "
               f"{confidences[len(confidences) // 2]:.2f}, lowest {placed.reviews[least].confidence:.2f} "
               f"({chr(least)} U+{least:04X}); the proof sheet shows the least sure first")
-    if args.proof and any(placed.completion.outlines):
-        print(f"proof sheet: {args.proof}")
+    if placed.proof_pages:
+        pages = placed.proof_pages
+        print(f"proof sheet: {pages[0]}" if len(pages) == 1 else f"proof sheet: {len(pages)} pages, {pages[0]} … {pages[-1]}")
     for label, merged in placed.reports:
         regenerated = f", replaced {len(merged.replaced)}, regenerated identically {len(merged.unchanged)}" \
             if args.replace_generated else ""

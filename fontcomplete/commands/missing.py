@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
 def counts(plan: MastersPlan) -> dict[str, int]:
     return {"wanted": len(plan.wanted), "present": len(plan.present), "not_in_source": len(plan.not_in_source),
-            "name_taken": len(plan.name_taken), "to_add": len(plan.to_add)}
+            "name_taken": len(plan.name_taken), "declined": len(plan.declined), "to_add": len(plan.to_add)}
 
 
 def _codes(codepoints) -> list[str]:
@@ -46,7 +46,8 @@ def _codes(codepoints) -> list[str]:
 def as_json(plan: MastersPlan, target: str, source: str, charsets: list[str]) -> dict:
     return {"target": target, "source": source, "charsets": charsets, "counts": counts(plan),
             "to_add": _codes(plan.to_add), "not_in_source": _codes(plan.not_in_source),
-            "name_taken": _codes(plan.name_taken), "designer_edited": _codes(plan.edited)}
+            "name_taken": _codes(plan.name_taken), "declined": _codes(plan.declined),
+            "designer_edited": _codes(plan.edited)}
 
 
 def _entry(codepoint: int) -> str:
@@ -60,6 +61,7 @@ def as_text(plan: MastersPlan) -> str:
     lines += [_entry(cp) for cp in plan.to_add]
     for label, codepoints in (("not in the source, so they cannot be added", plan.not_in_source),
                               ("their glyph name (uniXXXX) is taken by another glyph", plan.name_taken),
+                              ("rejected or deleted by the designer (fontcomplete review --restore)", plan.declined),
                               ("generated earlier and edited by a designer since (theirs now)", plan.edited)):
         if codepoints:
             lines.append(f"# {label} ({len(codepoints)}):")

@@ -66,14 +66,15 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                         help="average the model over this many views of each glyph (a model with exemplars: beside "
                         "another set of the target's glyphs in each view; without: as it is, then shifted 1 px down, "
                         f"up, right, left; default {VIEWS}; 1 = one pass, {VIEWS}× faster)")
-    parser.add_argument("--workers", type=number(int, 1, 256), default=default_workers(), help="tracing processes")
+    parser.add_argument("--workers", type=number(int, 1, 256), default=default_workers(),
+                        help="tracing processes (default: one per CPU core)")
 
 
 def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = DEFAULTS.trace
     group = parser.add_argument_group("tracing")
     group.add_argument("--upsample", type=number(int, 1, 8), default=defaults.upsample,
-                       help="bicubic factor before the threshold")
+                       help=f"bicubic factor before the threshold (default {defaults.upsample})")
     group.add_argument("--threshold", type=number(float, 0, 1, open_low=True, open_high=True), default=defaults.threshold,
                        help="ink coverage that counts as black (default: the threshold calibrated on the model's "
                        "validation characters, else 0.5)")
@@ -81,9 +82,11 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
                        help="gap opening strength: deepens the partly inked valleys between close strokes before the "
                        "threshold, so they stay apart (default: the strength calibrated with the threshold, else 0)")
     group.add_argument("--turdsize", type=number(float, 0, 10000), default=defaults.turdsize_at_128,
-                       help="potrace speck area at 128 px (scaled with the traced area)")
-    group.add_argument("--alphamax", type=number(float, 0, 1.3334), default=defaults.alphamax, help="potrace corner threshold")
-    group.add_argument("--opttolerance", type=number(float, 0, 10), default=defaults.opttolerance, help="potrace curve tolerance")
+                       help=f"potrace speck area at 128 px, scaled with the traced area (default {defaults.turdsize_at_128})")
+    group.add_argument("--alphamax", type=number(float, 0, 1.3334), default=defaults.alphamax,
+                       help=f"potrace corner threshold (default {defaults.alphamax})")
+    group.add_argument("--opttolerance", type=number(float, 0, 10), default=defaults.opttolerance,
+                       help=f"potrace curve tolerance (default {defaults.opttolerance})")
 
 
 def trace_settings(args: argparse.Namespace) -> TraceSettings:

@@ -6,9 +6,12 @@ Examples:
   fontcomplete train ... --out runs/zen --resume            # continue after a stop (also after kill -9)
   torchrun --nproc_per_node 2 -m fontcomplete train ...     # several GPUs/machines (DDP; gloo on CPU)
 
-The --out directory is a model directory (model.safetensors + config.json) that `fill --model` loads; best/ holds
-the checkpoint with the best held-out ink IoU; samples/ the source | generated | target grids; log.jsonl the log.
-Every hyperparameter of the preset can be overridden: --g-* generator, --d-* discriminator, --loss-* loss weights.
+The --out directory is a model directory holding the last checkpoint (model.safetensors + config.json), which
+`fill --model DIR` loads; best/ holds the checkpoint with the best validation ink IoU (the held-out one when no
+validation characters are set aside), which `export` ships; holdout.txt and validation.txt the characters it never
+trained on; samples/ the source | generated | target grids; log.jsonl the log. Training ends by calibrating the
+trace threshold and gap opening of both checkpoints. Every setting of the preset can be overridden; most runs need
+only the first group below.
 """
 
 from __future__ import annotations
@@ -36,16 +39,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--charset", action="append", default=None, metavar="NAME|FILE",
                         help="train only on these characters (charset names or files, repeatable; default: every "
                              "character the source and a target share)")
-    parser.add_argument("--init", type=Path, default=None, metavar="MODEL_DIR",
-                        help="fine-tune this model (its architecture wins; new targets become new styles)")
+    parser.add_argument("--init", default=None, metavar="MODEL",
+                        help="fine-tune this model: a shipped model's name (base) or a model directory (its "
+                             "architecture wins; new targets become new styles)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out exactly where it stopped")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="where pre-rendered pairs are cached (default ~/.cache/fontcomplete/renders)")
     parser.add_argument("--no-cache", action="store_true", help="render without reading or writing the cache")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where training runs")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (the log is still written)")
-    group = parser.add_argument_group("hyperparameters (default: the preset's value)")
-    add_config_arguments(group)
+    add_config_arguments(parser)
 
 
 def build_config(args: argparse.Namespace):
@@ -63,6 +66,7 @@ def build_config(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from fontcomplete.ml.data import default_cache_dir
     from fontcomplete.ml.run import train
+    from fontcomplete.model_paths import resolve_model_dir
 
     config = build_config(args)
     charset = None
@@ -72,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         charset = resolve_charsets(args.charset)
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
     try:
-        summary = train(config, args.out, args.source, args.target, holdout=args.holdout, init=args.init,
+        summary = train(config, args.out, args.source, args.target, holdout=args.holdout,
+                        init=resolve_model_dir(args.init) if args.init else None,
                         resume=args.resume, cache_dir=cache_dir, device=args.device, progress=not args.no_progress,
                         charset=charset)
     except KeyboardInterrupt:

@@ -33,7 +33,7 @@ class GeneratorConfig:
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
     drafts: bool = option(False, "two more input channels: a draft of the glyph assembled from the target's own "
-                                 "drawings of other characters (fontcomplete.donors) and its confidence map")
+                                 "drawings of other characters, and the draft's confidence map")
 
     def __post_init__(self) -> None:
         """Ranges a model file must respect, checked before any network is built (a wrong value could ask for
@@ -110,8 +110,8 @@ class TrainConfig:
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
     seed: int = option(0, "seed for weights, data order and augmentation")
-    amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (1.6x faster "
-                                       "training on this project's AVX512-BF16 CPU)")
+    amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (faster where the CPU has "
+                             "them, e.g. AVX512-BF16)")
     channels_last: bool = option(True, "channels_last memory format (CUDA and CPU)")
     threads: Optional[int] = option(None, "torch CPU threads (default: torch's choice)")
     log_every: int = option(25, "steps between progress/log lines")
@@ -254,27 +254,43 @@ def _flag_kind(kind):
     return {"type": kind}
 
 
+COMMON_FIELDS = ("max_minutes", "steps", "epochs", "batch_size", "val_fraction", "holdout_fraction", "seed",
+                 "threads")  # the training options most runs set; the rest are grouped as advanced
+
+
 def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig, prefix: str = "",
-                         presets: dict | None = None) -> None:
-    """One --flag per (nested) field, default None (= keep the preset's value); help shows each preset's value."""
+                         presets: dict | None = None, group=None) -> None:
+    """One --flag per (nested) field, default None (= keep the preset's value); help shows each preset's value.
+    At the top: the common options in one group, the rest of the run's settings and each nested config (generator,
+    discriminator, losses) in groups of their own, marked advanced."""
     presets = {name: make() for name, make in PRESETS.items()} if presets is None else presets
     hints = typing.get_type_hints(cls)
+    if group is None:
+        common = parser.add_argument_group("training (default: the preset's value)")
+        advanced = parser.add_argument_group("advanced: schedule, optimiser, checkpoints (default: the preset's value)")
     for f in dataclasses.fields(cls):
         kind = hints[f.name]
         if dataclasses.is_dataclass(kind):
-            add_config_arguments(parser, kind, prefix + f.metadata["prefix"] + "-",
-                                 {name: getattr(value, f.name) for name, value in presets.items()})
+            nested_prefix = prefix + f.metadata["prefix"] + "-"
+            add_config_arguments(parser, kind, nested_prefix,
+                                 {name: getattr(value, f.name) for name, value in presets.items()},
+                                 parser.add_argument_group(f"advanced: {f.metadata['help']} (--{nested_prefix}*)"))
             continue
         flag = "--" + prefix + f.name.replace("_", "-")
         dest = "cfg__" + (prefix + f.name).replace("-", "_")
         kwargs = _flag_kind(kind)
         if "action" not in kwargs and "choices" not in kwargs:
             kwargs["metavar"] = f.name.split("_")[-1].upper()
-        values = ", ".join(f"{name}: {_show(getattr(value, f.name))}" for name, value in presets.items())
-        parser.add_argument(flag, dest=dest, default=None, help=f"{f.metadata['help']} ({values})", **kwargs)
+        values = [getattr(value, f.name) for value in presets.values()]
+        shown = "" if all(v is None for v in values) else \
+            " (" + ", ".join(f"{name}: {_show(v)}" for name, v in zip(presets, values)) + ")"
+        target = group if group is not None else common if f.name in COMMON_FIELDS else advanced
+        target.add_argument(flag, dest=dest, default=None, help=f"{f.metadata['help']}{shown}", **kwargs)
 
 
 def _show(value) -> str:
+    if value is None:
+        return "unset"
     return " ".join(map(str, value)) or "none" if isinstance(value, tuple) else str(value)
 
 
