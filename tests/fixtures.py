@@ -13,6 +13,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 Rect = tuple[float, float, float, float]
 DATA = Path(__file__).parent / "data"
 SOURCE = DATA / "NotoSansTC-Subset.otf"  # a Noto Sans CJK TC subset: real Han outlines
+SERIF = DATA / "NotoSerifTC-Subset.otf"  # the same characters drawn in Noto Serif CJK TC
 HAVE = "永字八法一二三"  # what the small targets draw
 WANT = HAVE + "人大天中國學書"  # what their charset asks for
 
@@ -149,3 +150,17 @@ def two_master_designspace(root: Path) -> Path:
     document.write(root / "Fam.designspace")
     (root / "want.txt").write_text(WANT, encoding="utf-8")
     return root / "Fam.designspace"
+
+
+def serif_ufo(path, codepoints) -> None:
+    """A UFO whose glyphs are Noto Serif CJK TC's real drawings (distinct per character, unlike rectangles)."""
+    font = make_ufo(None, codepoints)
+    from fontTools.ttLib import TTFont
+
+    serif = TTFont(SERIF)
+    glyph_set, cmap = serif.getGlyphSet(), serif.getBestCmap()
+    for codepoint in codepoints:
+        glyph = font[f"uni{codepoint:04X}"]
+        glyph.clearContours()
+        glyph_set[cmap[codepoint]].draw(glyph.getPen())
+    font.save(path)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import ufoLib2
-from fixtures import DATA, SOURCE, make_ufo
+from fixtures import SOURCE, serif_ufo
 from fontTools.ttLib import TTFont
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
 
@@ -19,19 +19,6 @@ from fontcomplete.provenance import is_generated
 TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
         "--eval-count", "4", "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4",
         "--no-cache", "--steps", "1"]
-SERIF = DATA / "NotoSerifTC-Subset.otf"
-
-
-def serif_ufo(path, codepoints) -> None:
-    """A UFO whose glyphs are Noto Serif CJK TC's real drawings (distinct per character, unlike rectangles)."""
-    font = make_ufo(None, codepoints)
-    serif = TTFont(SERIF)
-    glyph_set, cmap = serif.getGlyphSet(), serif.getBestCmap()
-    for codepoint in codepoints:
-        glyph = font[f"uni{codepoint:04X}"]
-        glyph.clearContours()
-        glyph_set[cmap[codepoint]].draw(glyph.getPen())
-    font.save(path)
 
 
 @pytest.fixture(scope="module")

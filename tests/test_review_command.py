@@ -143,3 +143,12 @@ def test_review_of_a_ufo_fontcomplete_never_filled_lists_nothing(project, capsys
     assert code == 0 and text.strip() == "# 0 generated glyphs, least sure first (0 edited or accepted); 0 characters " \
                                           "rejected or deleted"
     assert PROVENANCE_KEY not in glyph(project, "永").lib
+
+
+def test_the_text_list_is_a_charset_file_for_redoing_the_least_sure(project, tiny_model, capsys):
+    assert fill(project, "--model", tiny_model, "--views", "1") == 0
+    code, text, _ = review(project, capsys, "--limit", "5")
+    (project / "redo.txt").write_text(text, encoding="utf-8")
+    from fontcomplete.charsets import read_charset_file
+
+    assert read_charset_file(project / "redo.txt") == {ord(e["character"]) for e in listed(project, capsys)[:5]}

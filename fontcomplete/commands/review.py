@@ -18,7 +18,8 @@ STATES = {"generated": "", "edited": "edited (yours)", "accepted": "accepted (yo
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", help="the UFO fontcomplete filled (.ufo directory or .ufoz)")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="text (default): a charset file, one glyph a line, its figures after '#'; or json")
     parser.add_argument("--limit", type=options.number(int, 1), help="list only the N least sure")
     verdicts = parser.add_argument_group("verdicts (characters and/or U+XXXX; written to the UFO)")
     verdicts.add_argument("--accept", metavar="CHARS", action="append", default=[],
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for g in shown:
         confidence = "   —" if g.confidence is None else f"{g.confidence:.2f}"
-        print(f"{chr(g.codepoint)}  U+{g.codepoint:04X}  {g.glyph:10}  {confidence}  {g.model}  {STATES[g.state]}".rstrip())
+        print(f"{chr(g.codepoint)} U+{g.codepoint:04X}  # {confidence}  {g.glyph:10}  {g.model}  {STATES[g.state]}".rstrip())
     left_out = declined(ufo)
     yours = sum(g.state != "generated" for g in glyphs)
     print(f"# {len(glyphs)} generated glyphs, least sure first ({yours} edited or accepted); {len(left_out)} "
