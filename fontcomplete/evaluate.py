@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
+from fontTools.pens.recordingPen import RecordingPen
 from PIL import Image
 
 from fontcomplete.fill import Generated, copy_glyphs, stylize_glyphs
 from fontcomplete.fonts import SourceFont
 from fontcomplete.metrics import GlyphScore, score, summarize
+from fontcomplete.outline_checks import OutlineFigures, outline_figures, summarize_outlines
 from fontcomplete.proof import write_sheets
 from fontcomplete.raster import render, render_outline
 from fontcomplete.review import Review, confidence_array, least_sure_first, review_glyphs
@@ -25,9 +28,16 @@ class Evaluation:
     renders: dict[str, np.ndarray]  # "source", "truth", "model", "copy": uint8 (N, size, size)
     model_id: str = "copy"  # the stylizer's id as it ran (with its exemplar digest when it took exemplars)
     reviews: dict[int, Review] = field(default_factory=dict)  # a model's glyphs: how sure each is (review.py)
+    outlines: dict[str, list[OutlineFigures]] = field(default_factory=dict)  # "truth", "model", "copy", per glyph
 
     def summary(self) -> dict:
         return {name: summarize(values) for name, values in self.scores.items()}
+
+    def outline_summary(self) -> dict:
+        """Outline figures (outline_checks.py) of the designer's glyphs and of each method's, as medians and shares."""
+        truth = self.outlines.get("truth")
+        return {name: summarize_outlines(figures, None if name == "truth" else truth)
+                for name, figures in self.outlines.items()}
 
     def confidence_figures(self) -> dict | None:
         """How well review confidence finds the weak glyphs: its Spearman correlation with the model's IoU, and the
@@ -54,17 +64,29 @@ def render_generated(glyphs: Sequence[Generated], target: SourceFont, size: int)
     return np.stack([render_outline(g.draw, target.frame, size) for g in glyphs])
 
 
+def _figures(draw_calls) -> list[OutlineFigures]:
+    figures = []
+    for draw in draw_calls:
+        recording = RecordingPen()
+        draw(recording)
+        figures.append(outline_figures(recording.value))
+    return figures
+
+
 def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], stylizer=None, *,
              size: int = 256, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
              pool_map=map, progress: Callable[[int], None] = lambda n: None, review_workers: int = 1) -> Evaluation:
     """Generate `codepoints` through the fill path (raster → stylizer → trace), review them (fill's confidence) and
     score them at `size` px."""
     codepoints = [c for c in codepoints if c in target.cmap and c in source.cmap]
+    copies = list(copy_glyphs(source, codepoints, target.frame))
     renders = {
         "source": np.stack([render(source, source.cmap[c], size) for c in codepoints]),
         "truth": np.stack([render(target, target.cmap[c], size) for c in codepoints]),
-        "copy": render_generated(list(copy_glyphs(source, codepoints, target.frame)), target, size),
+        "copy": render_generated(copies, target, size),
     }
+    outlines = {"truth": _figures(partial(target.draw, target.cmap[c]) for c in codepoints),
+                "copy": _figures(g.draw for g in copies)}
     reviews = {}
     if stylizer is not None:
         drawn = set(target.cmap) - set(codepoints)  # never the held-out: as exemplars, as donors
@@ -72,10 +94,12 @@ def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], 
         glyphs = list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=batch_size,
                                      trace_settings=trace_settings, pool_map=pool_map, progress=progress))
         renders["model"] = render_generated(glyphs, target, size)
+        outlines["model"] = _figures(g.draw for g in glyphs)
         reviews = review_glyphs(stylizer.donor_bank(source, target, drawn), source, codepoints, review_workers)
     scores = {name: [score(c, renders[name][i], renders["truth"][i]) for i, c in enumerate(codepoints)]
               for name in ("model", "copy") if name in renders}
-    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy", reviews)
+    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy", reviews,
+                      outlines)
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:

@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
         "trace": model_trace_settings(options.trace_settings(args), stylizer).to_dict(), "summary": summary,
         "confidence": result.confidence_figures(),
+        "outlines": result.outline_summary(),
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
+        "glyph_outlines": {name: [f.as_json() for f in figures] for name, figures in result.outlines.items()},
         "reviews": {f"U+{c:04X}": vars(r) for c, r in result.reviews.items()},
     }
     (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     print("shares of glyphs: merged = fewer connected ink pieces than the real glyph (strokes run together), broken = "
           "more (a broken stroke, a speck), counters = another number of enclosed counters, topology ok = the same "
           "pieces and counters; kept IoU = IoU counting a glyph with a wrong topology as 0")
+    print_outline_summary(result.outline_summary())
     figures = result.confidence_figures()
     if figures is not None:
         print(f"review confidence: Spearman {figures['spearman_iou']:.2f} with IoU; the least sure fifth "
@@ -73,3 +76,16 @@ def run(args: argparse.Namespace) -> int:
               f"(the rest {figures['rest_iou']:.3f}, {figures['rest_topology_ok']:.1%}); the proof is least sure first")
     print(f"wrote {out / 'eval.json'} and {', '.join(map(str, pages))}")
     return 0
+
+
+def print_outline_summary(outlines: dict) -> None:
+    print(f"\n{'outline':8}{'points':>8}{'× yours':>9}{'contours':>10}{'straight':>10}{'flagged':>9}{'jaggy':>7}"
+          f"{'semi-v/h':>10}{'colinear':>10}{'short':>7}")
+    for name, row in outlines.items():
+        ratio = f"{row['on_curve_ratio_median']:9.2f}" if "on_curve_ratio_median" in row else f"{'':9}"
+        print(f"{name if name != 'truth' else 'yours':8}{row['on_curve_median']:8.0f}{ratio}{row['contours_median']:10.0f}"
+              f"{row['straight_share_median']:10.1%}{row['flagged_share']:9.1%}{row['jaggy_share']:7.1%}"
+              f"{row['semi_vertical_share']:10.1%}{row['colinear_share']:10.1%}{row['short_share']:7.1%}")
+    print("medians over glyphs: points on the outline (× your glyph of the same character), contours, share of the "
+          "outline length in exactly horizontal or vertical lines; shares of glyphs with a finding of fontbakery's "
+          "outline checks, glyph by glyph (flagged = jaggy, semi-vertical/horizontal or colinear)")
