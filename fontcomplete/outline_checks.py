@@ -106,7 +106,8 @@ def _is_axis_line(segment: list[Point]) -> bool:
     return (x0 == x1 or y0 == y1) and (x0, y0) != (x1, y1)
 
 
-def _jaggy(previous: list[Point], this: list[Point]) -> bool:
+def jaggy_join(previous: list[Point], this: list[Point]) -> bool:
+    """fontbakery's outline_jaggy_segments test of one join: the outline turns back on itself sharply."""
     incoming = _tangent(previous, at_end=True)
     incoming = (-incoming[0], -incoming[1])
     outgoing = _tangent(this, at_end=False)
@@ -148,7 +149,7 @@ def outline_figures(outline: Iterable) -> OutlineFigures:
         previous_was_line = len(segments[-1]) == 2
         for i, this in enumerate(segments):
             previous = segments[i - 1]
-            jaggy += _jaggy(previous, this)
+            jaggy += jaggy_join(previous, this)
             semi += _semi_vertical(this)
             colinear += len(previous) == 2 and len(this) == 2 and \
                 abs(_angle(_tangent(previous, False)) - _angle(_tangent(this, False))) < COLINEAR_EPSILON

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from typing import Optional
 
 import numpy as np
@@ -13,11 +14,18 @@ from fontTools.pens.transformPen import TransformPen
 from PIL import Image
 
 from fontcomplete.frame import EmFrame
+from fontcomplete.metrics import counters, pieces
+from fontcomplete.outline import replay
 from fontcomplete.potrace_lib import CORNER, trace_curves
+from fontcomplete.raster import render_outline
+from fontcomplete.redraw import RedrawSettings, redraw
 
 DEFAULT_THRESHOLD = 0.5  # for a model without a calibrated threshold (and for real renders)
 GAP_WINDOW_AT_128 = 5  # px square, at 128 px, within which gap opening looks for ink on both sides of a gap
 TURNPOLICIES = {"black": 0, "white": 1, "minority": 4, "majority": 5}  # potracelib.h POTRACE_TURNPOLICY_*
+OUTLINES = ("drawn", "potrace")
+REDRAW_TRIES = (RedrawSettings(), RedrawSettings(tolerance=0.004, deviation=0.006, bridge=0.012, corner_gap=0.014,
+                                                   convex_corner_gap=0.007))
 
 
 @dataclass(frozen=True)
@@ -31,10 +39,11 @@ class TraceSettings:
     turdsize_at_128: float = 10.0  # potrace speck area in px² at 128 px, scaled with the traced area: removes the
     # specks averaged model views leave (3-7 px²); real Han glyphs of Zen Maru Gothic and Noto Sans CJK TC have no
     # ink area under 45 px² but one 0.1 px² sliver (models/zen-maru-gothic/README.md)
-    alphamax: float = 1.2  # corner threshold: 0 polygons … 1.334 no corners
-    opttolerance: float = 0.2  # curve-simplification tolerance, in traced pixels
+    alphamax: float = 1.2  # potrace's corner threshold: 0 polygons … 1.334 no corners (outline "potrace")
+    opttolerance: float = 0.2  # potrace's curve-simplification tolerance, in traced pixels (outline "potrace")
     turnpolicy: str = "minority"
     round_coordinates: bool = True
+    outline: str = "drawn"  # "drawn": potrace's polygon redrawn as a designer draws (redraw.py); "potrace": its curves
 
     def __post_init__(self) -> None:
         if self.upsample < 1:
@@ -45,6 +54,8 @@ class TraceSettings:
             raise ValueError("open_gaps must lie between 0 and 100")
         if self.turnpolicy not in TURNPOLICIES:
             raise ValueError(f"turnpolicy must be one of {sorted(TURNPOLICIES)}")
+        if self.outline not in OUTLINES:
+            raise ValueError(f"outline must be one of {', '.join(OUTLINES)}")
 
     def resolved(self, threshold: float | None = None, open_gaps: float | None = None) -> TraceSettings:
         """These settings with threshold and gap opening fixed: the ones given, else the model's calibrated
@@ -132,8 +143,9 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
         return
     top, bottom, left, right = ink_window(mask)
     pen = TransformPen(pen, (1, 0, 0, 1, left, top))
+    alphamax = 0.0 if settings.outline == "drawn" else settings.alphamax  # drawn: redraw() takes the polygon
     curves = trace_curves(mask[top:bottom, left:right], settings.turdsize(mask.shape[0]),
-                          TURNPOLICIES[settings.turnpolicy], settings.alphamax, settings.opttolerance)
+                          TURNPOLICIES[settings.turnpolicy], alphamax, settings.opttolerance)
     for start, segments in curves:
         pen.moveTo(start)
         for tag, (c1, c2, end) in segments:
@@ -174,7 +186,31 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
         path = pathops.op(path, em_box_path(frame), pathops.PathOp.INTERSECTION, fix_winding=True, clockwise=False)
     except pathops.PathOpsError:  # skia gives up on some noisy paths; fill's checks still flag any ink outside
         pass
+    if settings.outline == "drawn":
+        polygon = RecordingPen()
+        path.draw(polygon)
+        drawn = drawn_outline(polygon.value, frame, mask.shape[0])
+        if drawn is not None:
+            replay(drawn, pen)  # on whole units already
+            return
+        return trace(image, frame, pen, replace(settings, outline="potrace"))
     path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
+
+
+def drawn_outline(polygon: list, frame: EmFrame, size: int) -> list | None:
+    """The traced polygon redrawn (redraw.py) with the loosest settings that keep its topology (the same ink pieces
+    and counters at the traced size: strokes the ink keeps apart stay apart); None when none does."""
+    wanted = _topology(polygon, frame, size)
+    for settings in REDRAW_TRIES:
+        drawn = redraw(polygon, frame.side, settings)
+        if _topology(drawn, frame, size) == wanted:
+            return drawn
+    return None
+
+
+def _topology(outline: list, frame: EmFrame, size: int) -> tuple[int, int]:
+    image = render_outline(partial(replay, outline), frame, size)
+    return pieces(image), counters(image)
 
 
 def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:

@@ -187,3 +187,22 @@ def test_fit_keeps_closing_point_coincidence():
     closed = square[:4] + [("lineTo", ((0, 0),)), ("closePath", ())]
     fitted = fit_outline(closed, image, FRAME)
     assert fitted[4][1][0] == fitted[0][1][0]
+
+
+def test_a_model_s_drawn_outlines_are_compatible_across_masters(project, bold_source, tiny_model):
+    """The default master's glyph is traced and redrawn (exact lines, fitted curves); every other master keeps its
+    point structure."""
+    settings = CompleteSettings(source=str(REGULAR), sources=(("Fam-Bold.ufo", str(bold_source)),),
+                                charset=(str(project / "chars.txt"),), cache=False, model=str(tiny_model), views=1)
+    files = master_files(project / "Fam.designspace")
+    completer = Completer(settings)
+    targets, plan = open_plan(files, completer)
+    placed = place(targets, completer, plan)
+    added = [report.added for _, report in placed.reports]
+    assert added[0] == added[1] and len(added[0]) > 0
+    regular, bold = (ufoLib2.Font.open(project / f"Fam-{s}.ufo") for s in ("Regular", "Bold"))
+    for codepoint in added[0]:
+        name = f"uni{codepoint:04X}"
+        assert [[p.type for p in c] for c in regular[name].contours] == [[p.type for p in c] for c in bold[name].contours]
+    assert {regular[f"uni{cp:04X}"].lib["org.fontcomplete.provenance"]["trace"].split("outline ")[1] for cp in added[0]} \
+        == {"drawn"}

@@ -87,7 +87,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     gaps = read_info(tuned).gap_openings.get("Second Regular", 0.0)
     assert {g.lib[PROVENANCE_KEY]["trace"] for g in added} == {
         f"upsample 3, threshold {threshold}, open_gaps {gaps}, turdsize_at_128 10.0, alphamax 1.2, opttolerance 0.2, "
-        "turnpolicy minority"}
+        "turnpolicy minority, outline drawn"}
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):

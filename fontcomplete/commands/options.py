@@ -83,6 +83,10 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
                        "threshold, so they stay apart (default: the strength calibrated with the threshold, else 0)")
     group.add_argument("--turdsize", type=number(float, 0, 10000), default=defaults.turdsize_at_128,
                        help=f"potrace speck area at 128 px, scaled with the traced area (default {defaults.turdsize_at_128})")
+    group.add_argument("--outline", choices=["drawn", "potrace"], default=defaults.outline,
+                       help="drawn: level and upright edges as exact lines, sharp corners where they meet, few smooth "
+                       "curves elsewhere; potrace: potrace's own curves (--alphamax, --opttolerance) "
+                       f"(default {defaults.outline})")
     group.add_argument("--alphamax", type=number(float, 0, 1.3334), default=defaults.alphamax,
                        help=f"potrace corner threshold (default {defaults.alphamax})")
     group.add_argument("--opttolerance", type=number(float, 0, 10), default=defaults.opttolerance,
@@ -92,8 +96,8 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
 def trace_settings(args: argparse.Namespace) -> TraceSettings:
     try:
         return TraceSettings(upsample=args.upsample, threshold=args.threshold, open_gaps=args.open_gaps,
-                             turdsize_at_128=args.turdsize,
-                             alphamax=args.alphamax, opttolerance=args.opttolerance)
+                             turdsize_at_128=args.turdsize, alphamax=args.alphamax,
+                             opttolerance=args.opttolerance, outline=args.outline)
     except ValueError as error:
         raise FontcompleteError(str(error)) from error
 
