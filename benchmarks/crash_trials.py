@@ -95,17 +95,20 @@ def end(process: subprocess.Popen, kind: str) -> None:
         process.send_signal(SIGNALS[kind])
 
 
-def orphans(group: int, grace: float = 5.0) -> list[int]:
-    """The processes of the run's group still alive `grace` s after its main process ended (killed afterwards)."""
+def survivors(group: int, grace: float = 5.0) -> list[int]:
+    """The processes of the run's group still alive `grace` s after its main process ended."""
     deadline = time.monotonic() + grace
     while (left := group_members(group)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    for pid in left:
+    return left
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    return left
 
 
 def recover(paths: list[Path]) -> str:
@@ -145,10 +148,12 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
         except subprocess.TimeoutExpired:
             end(process, kind)
     code = process.wait()
-    left = orphans(process.pid)
-    err = process.stderr.read()
     killed_at = point or f"{time.monotonic() - started:.1f}s"
+    left = survivors(process.pid)
     raw = [state(p, b) for p, b in zip(paths, befores)]
+    refused = recover(paths)  # while any orphan still lives: does it keep the next run out?
+    kill_all(left)
+    err = process.stderr.read()  # an orphan holds the pipe open until it is gone
     problems = []
     if kind == "interrupt":
         if code == 130 and "nothing was written" in err and any(s != "before" for s in raw):
@@ -159,7 +164,6 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
         out_of_step = "masters out of step until recovery"
     else:
         out_of_step = ""
-    refused = recover(paths)
     if left:
         problems.append(f"orphans {left}")
     if refused:
