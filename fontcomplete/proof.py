@@ -74,6 +74,6 @@ def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequen
         shown = list(dict.fromkeys(d for d in donors if d != cp and d in drawn.cmap))[:donors_shown]
         images += [render(drawn, drawn.cmap[d], size) for d in shown]
         label = f"U+{cp:04X}" + (f" {reviews[cp].confidence:.2f}" if cp in reviews else "") + \
-            (f"  beside {''.join(map(chr, shown))}" if shown else "")
+            (f"  beside {' '.join(f'U+{d:04X}' for d in shown)}" if shown else "")  # the label font has no Han
         cells.append((label, images))
     return write_sheets(path, cells)

@@ -330,7 +330,17 @@ def _fit_open(piece: list[Point], start_tangent: Point | None, end_tangent: Poin
         given = (start_tangent if k == 0 else None, end_tangent if k == len(bounds) - 2 else None)
         t0 = given[0] or _unit(_sub(part[1], part[0]))
         t1 = given[1] or _unit(_sub(part[-2], part[-1]))
-        out += _fit_part(part, t0, t1, settings.tolerance * em, straight_ok=_follows(part, given, settings.max_angle))
+        out += _fit_part(_densified(part), t0, t1, settings.tolerance * em,
+                         straight_ok=_follows(part, given, settings.max_angle))
+    return out
+
+
+def _densified(part: list[Point]) -> list[Point]:
+    """The polyline with the midpoint of each edge added: more samples for the fit (potrace's polygon edges are
+    long on gentle curves), the same shape."""
+    out = [part[0]]
+    for a, b in zip(part, part[1:]):
+        out += [((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), b]
     return out
 
 

@@ -147,6 +147,12 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
     curves = trace_curves(mask[top:bottom, left:right], settings.turdsize(mask.shape[0]),
                           TURNPOLICIES[settings.turnpolicy], alphamax, settings.opttolerance)
     for start, segments in curves:
+        if all(tag == CORNER for tag, _ in segments):  # a polygon (alphamax 0): its vertices, not the edge midpoints
+            pen.moveTo(segments[-1][1][1])
+            for _, (_, vertex, _) in segments[:-1]:
+                pen.lineTo(vertex)
+            pen.closePath()
+            continue
         pen.moveTo(start)
         for tag, (c1, c2, end) in segments:
             if tag == CORNER:
@@ -174,7 +180,8 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
 
     Contours come out cleaned by skia-pathops: overlaps removed, outer contours
     counter-clockwise and holes clockwise (the UFO/CFF convention), and cut to the em box: the image holds no ink
-    beyond it, so where a curve fitted to ink at the image's edge bulges past it, the bulge is an artifact.
+    beyond it, so where a curve fitted to ink at the image's edge bulges past it, the bulge is an artifact. With
+    outline "drawn" (the default) potrace's polygon is then redrawn as a designer draws (drawn_outline).
     """
     if image.ndim != 2 or image.shape[0] != image.shape[1]:
         raise ValueError(f"expected a square 2-D image, got shape {image.shape}")
@@ -189,7 +196,7 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     if settings.outline == "drawn":
         polygon = RecordingPen()
         path.draw(polygon)
-        drawn = drawn_outline(polygon.value, frame, mask.shape[0])
+        drawn = drawn_outline(polygon.value, frame, despeckled(mask, settings))
         if drawn is not None:
             replay(drawn, pen)  # on whole units already
             return
@@ -197,13 +204,18 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
 
 
-def drawn_outline(polygon: list, frame: EmFrame, size: int) -> list | None:
-    """The traced polygon redrawn (redraw.py) with the loosest settings that keep its topology (the same ink pieces
-    and counters at the traced size: strokes the ink keeps apart stay apart); None when none does."""
-    wanted = _topology(polygon, frame, size)
+def drawn_outline(polygon: list, frame: EmFrame, ink: np.ndarray) -> list | None:
+    """The traced polygon redrawn (redraw.py) with the loosest settings that keep the topology of the ink it traced
+    (`ink`, the despeckled mask) or of the polygon itself: the same ink pieces and counters at the traced size, so
+    strokes the ink keeps apart stay apart. None when no redraw does."""
+    wanted, traced = (pieces(ink), counters(ink)), None
     for settings in REDRAW_TRIES:
         drawn = redraw(polygon, frame.side, settings)
-        if _topology(drawn, frame, size) == wanted:
+        found = _topology(drawn, frame, ink.shape[0])
+        if found == wanted:
+            return drawn
+        traced = traced or _topology(polygon, frame, ink.shape[0])
+        if found == traced:
             return drawn
     return None
 

@@ -152,3 +152,13 @@ def test_the_text_list_is_a_charset_file_for_redoing_the_least_sure(project, tin
     from fontcomplete.charsets import read_charset_file
 
     assert read_charset_file(project / "redo.txt") == {ord(e["character"]) for e in listed(project, capsys)[:5]}
+
+
+def test_the_proof_shows_each_model_glyph_beside_two_of_the_designer_s_related_glyphs(project, tiny_model):
+    assert fill(project, "--model", tiny_model, "--views", "1", "--proof", project / "proof.png") == 0
+    from fontcomplete.proof import CELL_GAP, PAGE_MARGIN
+
+    size, images = 128, 4  # source, generated, two donors
+    cell = images * size + (images - 1) * 2 + CELL_GAP
+    columns = 1800 // cell
+    assert Image.open(project / "proof.png").width == 2 * PAGE_MARGIN + columns * cell
