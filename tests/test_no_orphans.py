@@ -74,7 +74,7 @@ def test_train_killed_while_drafting_its_data_leaves_nothing_behind_and_trains_a
     argv = ["train", "--target", EXAMPLE_TARGET, "--source", EXAMPLE_SOURCE, "--charset", charset, "--g-drafts",
             "--out", tmp_path / "run", "--cache-dir", tmp_path / "cache", "--steps", "1", "--g-ngf", "4",
             "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0", "--eval-count", "4",
-            "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4"]
+            "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4", "--workers", "2"]
     process = start(argv)
     kill_while_working(process, signum, workers=1)  # the drafting pool forks during data preparation
     again = start(argv)

@@ -31,7 +31,7 @@ def style_names(targets) -> list[str]:
 
 def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *, holdout: Path | None = None,
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
-          progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
+          progress: bool = True, log=print, charset: set[int] | None = None, workers: int | None = None) -> dict:
     """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
     from fontcomplete.fonts import machine_drawn_note, open_drawn_font, open_font
 
@@ -61,7 +61,8 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
     result = fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
-                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, cache_dir=cache_dir)
+                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, cache_dir=cache_dir,
+                 workers=workers)
     if dist.main and len(val_pairs):
         targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
         calibrate_run(out_dir, source_font, targets, val_pairs, held_pairs, log)

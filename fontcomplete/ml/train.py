@@ -87,8 +87,9 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
         val_pairs: PairSet | None = None, generator=None, resume: bool = False,
         device: torch.device = torch.device("cpu"), progress: bool = True, summary: dict | None = None,
-        dist: Dist | None = None, cache_dir: Path | None = None) -> dict:
+        dist: Dist | None = None, cache_dir: Path | None = None, workers: int | None = None) -> dict:
     """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
+    `workers`: processes that draft the donor drafts (default: one per core).
 
     Each checkpoint scores the held-out pairs; best/ keeps the model that scores highest on `val_pairs` if any are
     given, else on the held-out pairs.
@@ -104,7 +105,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     exemplars, inputs = _exemplar_inputs(config, train_pairs, scored)
     extra = None
     if config.generator.drafts:
-        extra, scored_drafts = _draft_inputs(train_pairs, scored, cache_dir)
+        extra, scored_drafts = _draft_inputs(train_pairs, scored, cache_dir, workers)
         inputs = {name: np.concatenate([_as_channels(inputs[name]), scored_drafts[name]], 1) for name in inputs}
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars,
                       extra)
@@ -134,7 +135,8 @@ def _exemplar_inputs(config: TrainConfig, train_pairs: PairSet, scored: dict) ->
     return (bank, neighbours), {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
 
 
-def _draft_inputs(train_pairs: PairSet, scored: dict, cache_dir: Path | None) -> tuple[np.ndarray, dict]:
+def _draft_inputs(train_pairs: PairSet, scored: dict, cache_dir: Path | None,
+                  workers: int | None = None) -> tuple[np.ndarray, dict]:
     """Draft channels (fontcomplete.ml.drafts) of the training pairs, each drafted from the other training
     characters of its style (never itself), and of the scored pairs (never in a bank)."""
     from fontcomplete.donors import DonorBank
@@ -148,7 +150,7 @@ def _draft_inputs(train_pairs: PairSet, scored: dict, cache_dir: Path | None) ->
         own = train_pairs.style_ids == style
         bank = DonorBank(train_pairs.codepoints[own], train_pairs.sources[own], train_pairs.targets[own])
         train[own] = cached_draft_channels(bank, train_pairs.codepoints[own], train_pairs.sources[own], cache_dir,
-                                           default_workers())
+                                           default_workers() if workers is None else workers)
         for name, pairs in scored.items():
             mine = pairs.style_ids == style
             if mine.any():
