@@ -142,11 +142,13 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
     process = subprocess.Popen(fill_command(target, extra), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint, start_new_session=True)
     delay = rng.uniform(0.3, 0.95 * longest)  # `longest`: how long the whole fill takes, so the kill lands in it
+    signalled = False
     if point is None:
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             end(process, kind)
+            signalled = True
     code = process.wait()
     killed_at = point or f"{time.monotonic() - started:.1f}s"
     left = survivors(process.pid)
@@ -155,7 +157,7 @@ def trial(kind: str, number: int, work: Path, pristine: Path, targets: list[str]
     kill_all(left)
     err = process.stderr.read()  # an orphan holds the pipe open until it is gone
     problems = []
-    if kind == "interrupt":
+    if kind == "interrupt" and signalled:  # a fill that finished first was not interrupted
         if code == 130 and "nothing was written" in err and any(s != "before" for s in raw):
             problems.append("exit 130 said nothing was written, but the UFO changed")
         if code != 130:
