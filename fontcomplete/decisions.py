@@ -49,19 +49,26 @@ def generated_glyphs(ufo) -> list[GeneratedGlyph]:
     return sorted(found, key=lambda g: (g.confidence is None, g.confidence or 0.0, g.codepoint))
 
 
+def _cmap(ufo) -> dict[int, str]:
+    """codepoint → the name of the first glyph (in the default layer's order) that maps it."""
+    cmap: dict[int, str] = {}
+    for glyph in glyph_headers(ufo):
+        for codepoint in glyph.unicodes:
+            cmap.setdefault(codepoint, glyph.name)
+    return cmap
+
+
 def declined(ufo) -> list[int]:
     """Characters fills leave out of this UFO: rejected, or deleted after fontcomplete added them."""
-    present = {cp for glyph in glyph_headers(ufo) for cp in glyph.unicodes}
-    return sorted(declined_codepoints(ufo.lib, present))
+    return sorted(declined_codepoints(ufo.lib, _cmap(ufo)))
 
 
-def _generated_glyph(ufo, codepoint: int):
+def _generated_glyph(ufo, cmap: dict[int, str], codepoint: int):
     """The UFO's glyph for the codepoint when fontcomplete made it; None when it has none; an error when the
     glyph is the designer's own."""
-    names = [g.name for g in glyph_headers(ufo) if codepoint in g.unicodes]
-    if not names:
+    if codepoint not in cmap:
         return None
-    glyph = ufo[names[0]]
+    glyph = ufo[cmap[codepoint]]
     if not is_generated(glyph):
         raise FontcompleteError(f"U+{codepoint:04X} {chr(codepoint)} ({glyph.name}) is your own glyph, not one "
                                 "fontcomplete generated")
@@ -71,9 +78,9 @@ def _generated_glyph(ufo, codepoint: int):
 def accept(ufo, codepoints: Iterable[int], today: str | None = None) -> list[str]:
     """Make generated glyphs the designer's as they are (never regenerated, used as the font's own drawings); their
     mark colour goes. Returns the names of the glyphs changed."""
-    changed = []
+    changed, cmap = [], _cmap(ufo)
     for codepoint in codepoints:
-        glyph = _generated_glyph(ufo, codepoint)
+        glyph = _generated_glyph(ufo, cmap, codepoint)
         if glyph is None:
             raise FontcompleteError(f"U+{codepoint:04X} {chr(codepoint)} has no glyph in the UFO to accept")
         if is_accepted(glyph):
@@ -89,9 +96,9 @@ def reject(ufo, codepoints: Iterable[int]) -> list[str]:
     """Delete generated glyphs that no designer has edited or accepted, and remember their characters, so that no
     fill adds them again until they are restored. A character without a glyph is remembered too. Returns the
     names of the glyphs deleted."""
-    deleted, rejected = [], lib_codepoints(ufo.lib, REJECTED_KEY)
+    deleted, rejected, cmap = [], lib_codepoints(ufo.lib, REJECTED_KEY), _cmap(ufo)
     for codepoint in codepoints:
-        glyph = _generated_glyph(ufo, codepoint)
+        glyph = _generated_glyph(ufo, cmap, codepoint)
         if glyph is not None and (is_edited(glyph) or is_accepted(glyph)):
             raise FontcompleteError(f"U+{codepoint:04X} {chr(codepoint)} ({glyph.name}) has been edited or accepted "
                                     "and is yours now; delete it in your editor if you mean to")
@@ -102,7 +109,8 @@ def reject(ufo, codepoints: Iterable[int]) -> list[str]:
         del ufo[name]
     order = ufo.lib.get("public.glyphOrder")
     if order is not None and deleted:
-        ufo.lib["public.glyphOrder"] = [name for name in order if name not in set(deleted)]
+        gone = set(deleted)
+        ufo.lib["public.glyphOrder"] = [name for name in order if name not in gone]
     set_lib_codepoints(ufo.lib, REJECTED_KEY, rejected)
     return deleted
 
@@ -110,7 +118,6 @@ def reject(ufo, codepoints: Iterable[int]) -> list[str]:
 def restore(ufo, codepoints: Iterable[int]) -> None:
     """Let fills add these characters again (undo a reject, or a deletion of a generated glyph)."""
     codepoints = set(codepoints)
-    present = {cp for glyph in glyph_headers(ufo) for cp in glyph.unicodes}
     set_lib_codepoints(ufo.lib, REJECTED_KEY, lib_codepoints(ufo.lib, REJECTED_KEY) - codepoints)
-    set_lib_codepoints(ufo.lib, PLACED_KEY, lib_codepoints(ufo.lib, PLACED_KEY) - (codepoints - present))
+    set_lib_codepoints(ufo.lib, PLACED_KEY, lib_codepoints(ufo.lib, PLACED_KEY) - (codepoints - _cmap(ufo).keys()))
 

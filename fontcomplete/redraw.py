@@ -214,9 +214,7 @@ def _fit_closed(points: list[Point], em: float, settings: RedrawSettings) -> lis
 
 
 def _turn(points: list[Point], i: int) -> float:
-    n = len(points)
-    a, b = sub(points[i], points[i - 1]), sub(points[(i + 1) % n], points[i])
-    return abs(math.degrees(math.atan2(cross(a, b), a[0] * b[0] + a[1] * b[1])))
+    return turn_at([points[i - 1], points[i], points[(i + 1) % len(points)]], 1)
 
 
 def _fit_open(piece: list[Point], start_tangent: Point | None, end_tangent: Point | None, em: float,

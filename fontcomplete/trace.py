@@ -186,22 +186,26 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     if image.ndim != 2 or image.shape[0] != image.shape[1]:
         raise ValueError(f"expected a square 2-D image, got shape {image.shape}")
     mask = binarize(image, settings)
-    path = pathops.Path()
-    trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
-    path = pathops.simplify(path, fix_winding=True, clockwise=False)
-    try:
-        path = pathops.op(path, em_box_path(frame), pathops.PathOp.INTERSECTION, fix_winding=True, clockwise=False)
-    except pathops.PathOpsError:  # skia gives up on some noisy paths; fill's checks still flag any ink outside
-        pass
     if settings.outline == "drawn":
         polygon = RecordingPen()
-        path.draw(polygon)
+        _traced_path(mask, frame, settings).draw(polygon)
         drawn = drawn_outline(polygon.value, frame, despeckled(mask, settings))
         if drawn is not None:
             replay(drawn, pen)  # on whole units already
             return
-        return trace(image, frame, pen, replace(settings, outline="potrace"))
-    path.draw(RoundingPen(pen) if settings.round_coordinates else pen)
+        settings = replace(settings, outline="potrace")
+    _traced_path(mask, frame, settings).draw(RoundingPen(pen) if settings.round_coordinates else pen)
+
+
+def _traced_path(mask: np.ndarray, frame: EmFrame, settings: TraceSettings) -> pathops.Path:
+    """potrace's contours of the mask in font units, overlaps removed and cut to the em box."""
+    path = pathops.Path()
+    trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
+    path = pathops.simplify(path, fix_winding=True, clockwise=False)
+    try:
+        return pathops.op(path, em_box_path(frame), pathops.PathOp.INTERSECTION, fix_winding=True, clockwise=False)
+    except pathops.PathOpsError:  # skia gives up on some noisy paths; fill's checks still flag any ink outside
+        return path
 
 
 def drawn_outline(polygon: list, frame: EmFrame, ink: np.ndarray) -> list | None:
