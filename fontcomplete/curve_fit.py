@@ -40,8 +40,8 @@ def fit_polyline(part: list[Point], t0: Point, t1: Point, tolerance: float, dept
     start, end = part[0], part[-1]
     if all(p == start for p in part):
         return []
-    straight = len(part) == 2 or max(distance_to_chord(p, start, end) for p in part[1:-1]) <= tolerance / 2
-    if straight and depth == 0 and straight_ok:
+    if depth == 0 and straight_ok and (len(part) == 2 or max(distance_to_chord(p, start, end)
+                                                              for p in part[1:-1]) <= tolerance / 2):
         return [[start, end]]  # a straight stretch; once split, the pieces of a bend stay curves (no colinear lines)
     if len(part) == 2:
         part = [start, ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2), end]
@@ -92,6 +92,7 @@ def _least_squares_cubic(part: list[Point], params: list[float], t0: Point, t1: 
 
 
 def _cubic_at(curve: list[Point], u: float) -> Point:
-    p0, c1, c2, p3 = curve
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
     s = 1 - u
-    return tuple(s ** 3 * a + 3 * s * s * u * b + 3 * s * u * u * c + u ** 3 * d for a, b, c, d in zip(p0, c1, c2, p3))
+    a, b, c, d = s * s * s, 3 * s * s * u, 3 * s * u * u, u * u * u
+    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3

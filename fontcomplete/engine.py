@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,7 @@ from fontTools.pens.recordingPen import RecordingPen
 
 from fontcomplete.cache import generate_cached, open_cache, outline_key, source_fingerprint
 from fontcomplete.charsets import resolve_charsets
+from fontcomplete.conventions import Conventions, conventions_of
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, default_workers, model_trace_settings
 from fontcomplete.fonts import SourceFont, open_font, ufo_frame
@@ -139,6 +140,7 @@ class Completer:
         self.progress = progress
         self._seeing: dict[int, object] = {}  # id(master) -> its stylizer with the master's glyphs as exemplars
         self._drawn: dict[int, SourceFont] = {}  # id(master) -> drawn_font(master)
+        self._conventions: dict[str, Conventions] = {}  # drawn font's fingerprint -> its conventions
 
     def check_models(self) -> None:
         """Load the model for every style named in the settings, so that a bad model fails at once."""
@@ -191,9 +193,18 @@ class Completer:
         bank = stylizer.donor_bank(master.source, target, target.cmap)
         return review_glyphs(bank, master.source, codepoints, self.workers)
 
+    def conventions(self, master: Master) -> Conventions:
+        """The master's drawing conventions (fontcomplete.conventions), learned from its designer-drawn glyphs once."""
+        drawn = self.drawn(master)
+        if drawn.fingerprint not in self._conventions:
+            self._conventions[drawn.fingerprint] = conventions_of(drawn, drawn.cmap)
+        return self._conventions[drawn.fingerprint]
+
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
+        trace = self.trace_settings(master)
         return generate_cached(self.cache, master.source, codepoints, master.frame, self.stylizer(master),
-                               trace_settings=self.settings.trace, batch_size=self.settings.batch_size,
+                               trace_settings=trace if trace is not None else self.settings.trace,
+                               batch_size=self.settings.batch_size,
                                pool_map=self.pool_map, progress=self.progress)
 
     def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
@@ -230,9 +241,12 @@ class Completer:
         return (stylizer.ink_threshold, stylizer.gap_opening) if stylizer is not None else (None, None)
 
     def trace_settings(self, master: Master) -> TraceSettings | None:
-        """The trace settings a model's glyphs for this master are traced with (None in copy mode)."""
+        """The trace settings a model's glyphs for this master are traced with, in the master's own drawing
+        conventions (None in copy mode)."""
         stylizer = self._stylizer(master)
-        return model_trace_settings(self.settings.trace, stylizer) if stylizer is not None else None
+        if stylizer is None:
+            return None
+        return replace(model_trace_settings(self.settings.trace, stylizer), conventions=self.conventions(master))
 
     def provenance(self, master: Master) -> dict[str, str]:
         """What the glyphs added to `master` record (tool, model, source, trace settings)."""

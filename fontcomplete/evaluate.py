@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import numpy as np
 from fontTools.pens.recordingPen import RecordingPen
 from PIL import Image
 
+from fontcomplete.conventions import Conventions, conventions_of, stem_fit
 from fontcomplete.fill import Generated, copy_glyphs, stylize_glyphs
 from fontcomplete.fonts import SourceFont
 from fontcomplete.metrics import GlyphScore, score, summarize
@@ -29,6 +30,7 @@ class Evaluation:
     model_id: str = "copy"  # the stylizer's id as it ran (with its exemplar digest when it took exemplars)
     reviews: dict[int, Review] = field(default_factory=dict)  # a model's glyphs: how sure each is (review.py)
     outlines: dict[str, list[OutlineFigures]] = field(default_factory=dict)  # "truth", "model", "copy", per glyph
+    conventions: Conventions = Conventions()  # the target's, learned from its glyphs outside `codepoints`
 
     def summary(self) -> dict:
         return {name: summarize(values) for name, values in self.scores.items()}
@@ -64,12 +66,12 @@ def render_generated(glyphs: Sequence[Generated], target: SourceFont, size: int)
     return np.stack([render_outline(g.draw, target.frame, size) for g in glyphs])
 
 
-def _figures(draw_calls) -> list[OutlineFigures]:
+def _figures(draw_calls, conventions: Conventions) -> list[OutlineFigures]:
     figures = []
     for draw in draw_calls:
         recording = RecordingPen()
         draw(recording)
-        figures.append(outline_figures(recording.value))
+        figures.append(replace(outline_figures(recording.value), stem_fit=stem_fit(recording.value, conventions)))
     return figures
 
 
@@ -77,29 +79,32 @@ def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], 
              size: int = 256, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
              pool_map=map, progress: Callable[[int], None] = lambda n: None, review_workers: int = 1) -> Evaluation:
     """Generate `codepoints` through the fill path (raster → stylizer → trace), review them (fill's confidence) and
-    score them at `size` px."""
+    score them at `size` px. The model's glyphs are drawn in the target's conventions, learned from its other
+    glyphs."""
     codepoints = [c for c in codepoints if c in target.cmap and c in source.cmap]
+    drawn = set(target.cmap) - set(codepoints)  # never the held-out: as exemplars, as donors, as conventions
+    conventions = conventions_of(target, drawn)
     copies = list(copy_glyphs(source, codepoints, target.frame))
     renders = {
         "source": np.stack([render(source, source.cmap[c], size) for c in codepoints]),
         "truth": np.stack([render(target, target.cmap[c], size) for c in codepoints]),
         "copy": render_generated(copies, target, size),
     }
-    outlines = {"truth": _figures(partial(target.draw, target.cmap[c]) for c in codepoints),
-                "copy": _figures(g.draw for g in copies)}
+    outlines = {"truth": _figures((partial(target.draw, target.cmap[c]) for c in codepoints), conventions),
+                "copy": _figures((g.draw for g in copies), conventions)}
     reviews = {}
     if stylizer is not None:
-        drawn = set(target.cmap) - set(codepoints)  # never the held-out: as exemplars, as donors
         stylizer = stylizer.with_target(source, target, drawn)
         glyphs = list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=batch_size,
-                                     trace_settings=trace_settings, pool_map=pool_map, progress=progress))
+                                     trace_settings=replace(trace_settings, conventions=conventions),
+                                     pool_map=pool_map, progress=progress))
         renders["model"] = render_generated(glyphs, target, size)
-        outlines["model"] = _figures(g.draw for g in glyphs)
+        outlines["model"] = _figures((g.draw for g in glyphs), conventions)
         reviews = review_glyphs(stylizer.donor_bank(source, target, drawn), source, codepoints, review_workers)
     scores = {name: [score(c, renders[name][i], renders["truth"][i]) for i, c in enumerate(codepoints)]
               for name in ("model", "copy") if name in renders}
     return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy", reviews,
-                      outlines)
+                      outlines, conventions)
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:

@@ -26,7 +26,7 @@ def ink_ious(predicted: np.ndarray, target: np.ndarray, threshold: float = 0.5) 
 def topology_matches(predicted: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Per glyph of two (N, S, S) ink stacks (bool, or uint8 with ink above half): the same number of ink pieces and
     of counters."""
-    return np.array([pieces(p) == pieces(t) and counters(p) == counters(t) for p, t in zip(predicted, target)])
+    return np.array([topology(p) == topology(t) for p, t in zip(predicted, target)])
 
 
 def kept_iou(ious: np.ndarray, topology_ok: np.ndarray) -> float:
@@ -56,14 +56,24 @@ def _ink(a: np.ndarray) -> np.ndarray:
 
 def pieces(a: np.ndarray) -> int:
     """Connected ink areas (8-connected): a broken stroke or a stray speck changes it where IoU hardly moves."""
-    return int(label(_ink(a), connectivity=2).max())
+    return topology(a)[0]
 
 
 def counters(a: np.ndarray) -> int:
     """Enclosed background areas (4-connected, the dual of 8-connected ink): 口 has one, 日 two, 田 four. A counter
     that fills in, or strokes that join around a gap, change it."""
+    return topology(a)[1]
+
+
+def topology(a: np.ndarray) -> tuple[int, int]:
+    """(pieces, counters), measured once on the inked part of the image with a background border."""
     ink = _ink(a)
-    return pieces(ink) - int(euler_number(ink, connectivity=2))
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return 0, 0
+    ink = np.pad(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1], 1)
+    found = int(label(ink, connectivity=2).max())
+    return found, found - int(euler_number(ink, connectivity=2))
 
 
 @dataclass(frozen=True)
@@ -94,8 +104,9 @@ class GlyphScore:
 
 
 def score(codepoint: int, generated: np.ndarray, truth: np.ndarray) -> GlyphScore:
+    (pieces_made, counters_made), (pieces_true, counters_true) = topology(generated), topology(truth)
     return GlyphScore(codepoint, ink_iou(generated, truth), ssim(generated, truth), l1(generated, truth),
-                      pieces(generated) - pieces(truth), counters(generated) - counters(truth))
+                      pieces_made - pieces_true, counters_made - counters_true)
 
 
 def summarize(scores: list[GlyphScore]) -> dict:

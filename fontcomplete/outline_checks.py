@@ -31,6 +31,7 @@ class OutlineFigures:
     semi_vertical: int  # outline_semi_vertical
     colinear: int  # outline_colinear_vectors
     short: int  # outline_short_segments
+    stem_fit: float | None = None  # share of stem length at the font's stem widths (conventions.stem_fit), if known
 
     @property
     def flagged(self) -> bool:
@@ -74,7 +75,7 @@ def _quad_as_cubic(p0: Point, q: Point, p1: Point) -> list[Point]:
             (p1[0] + 2 / 3 * (q[0] - p1[0]), p1[1] + 2 / 3 * (q[1] - p1[1])), p1]
 
 
-def _length(segment: list[Point]) -> float:
+def segment_length(segment: list[Point]) -> float:
     if len(segment) == 2:
         return math.dist(*segment)
     p0, c1, c2, p1 = segment
@@ -129,7 +130,7 @@ def _semi_vertical(segment: list[Point]) -> bool:
 
 
 def _short(segment: list[Point], contour_length: float, previous_was_line: bool) -> bool:
-    length = _length(segment)
+    length = segment_length(segment)
     if math.isclose(length, 0):
         return True
     small = length < SHORT_PATH_ABSOLUTE_EPSILON or length < SHORT_PATH_EPSILON * contour_length
@@ -142,7 +143,7 @@ def outline_figures(outline: Iterable) -> OutlineFigures:
     total = straight = 0.0
     jaggy = semi = colinear = short = 0
     for segments in contours:
-        lengths = [_length(s) for s in segments]
+        lengths = [segment_length(s) for s in segments]
         contour_length = sum(lengths)
         total += contour_length
         straight += sum(length for s, length in zip(segments, lengths) if _is_axis_line(s))
@@ -170,6 +171,9 @@ def summarize_outlines(figures: list[OutlineFigures], reference: list[OutlineFig
                "flagged_share": sum(f.flagged for f in figures) / len(figures),
                **{f"{name}_share": sum(getattr(f, name) > 0 for f in figures) / len(figures)
                   for name in ("jaggy", "semi_vertical", "colinear", "short")}}
+    fits = [f.stem_fit for f in figures if f.stem_fit is not None]
+    if fits:
+        summary["stem_fit_mean"] = sum(fits) / len(fits)
     if reference is not None:
         summary["on_curve_ratio_median"] = _median([f.on_curve / max(1, r.on_curve) for f, r in zip(figures, reference)])
     return summary

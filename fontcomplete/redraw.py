@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from fontcomplete.conventions import Conventions, Edge, stem_pairs
 from fontcomplete.curve_fit import cross, densified, fit_polyline, sub, turn_at, unit
 from fontcomplete.outline_checks import contour_segments
 from fontcomplete.redraw_tidy import join_ends, rounded, tidied
@@ -27,18 +28,46 @@ class RedrawSettings:
     corner_turn: float = 55.0  # elsewhere a turn this sharp at one vertex is a corner
     tolerance: float = 0.008  # fitted curves stay this close to the polygon
     stub: float = 0.003  # a segment shorter than this is folded into its neighbours
+    stem_snap: float = 0.15  # a stroke this close to one of the font's stem widths (a fraction of it) takes it
 
 
-def redraw(outline: Iterable, em: float, settings: RedrawSettings = RedrawSettings()) -> list:
-    """Closed polygons (segment-pen operations, font units) redrawn as lines and cubic curves, on whole units."""
+def redraw(outline: Iterable, em: float, settings: RedrawSettings = RedrawSettings(),
+           conventions: Conventions = Conventions()) -> list:
+    """Closed polygons (segment-pen operations, font units) redrawn as lines and cubic curves, on whole units, in
+    the font's conventions: stems at its stem widths where the ink is close to one, outer corners as it draws them."""
+    if conventions.sharp_corners:
+        settings = replace(settings, convex_corner_gap=settings.corner_gap)
+    contours = [points for segments in contour_segments(outline) if len(points := _vertices(segments)) >= 3]
+    runs = [_runs(points, em, settings) for points in contours]
+    if conventions.glyphs:
+        _snap_stems(contours, runs, conventions, settings.stem_snap)
     ops = []
-    for segments in contour_segments(outline):
-        points = _vertices(segments)
-        if len(points) >= 3:
-            segments = rounded(_contour(points, em, settings))
-            ops += _draw(tidied(segments, settings.stub * em, settings.corner_gap * em, settings.deviation * em,
-                                settings.tolerance * em))
+    for points, contour_runs in zip(contours, runs):
+        segments = rounded(_contour(points, contour_runs, em, settings))
+        ops += _draw(tidied(segments, settings.stub * em, settings.corner_gap * em, settings.deviation * em,
+                            settings.tolerance * em))
     return ops
+
+
+def _snap_stems(contours: list[list[Point]], runs: list[list[_Run]], conventions: Conventions,
+                snap: float) -> None:
+    """Move the two edges of each stroke apart or together, about their middle, to the nearest of the font's stem
+    widths when they are within `snap` of it (as a fraction of that width)."""
+    edge_runs: dict[Edge, _Run] = {}
+    for points, contour_runs in zip(contours, runs):
+        for run in contour_runs:
+            start, end = _run_ends(points, run)
+            c = 0 if run.axis == "H" else 1
+            edge = Edge(run.axis, run.level, min(start[c], end[c]), max(start[c], end[c]),
+                        ink_above=end[0] > start[0] if run.axis == "H" else end[1] < start[1])
+            edge_runs.setdefault(edge, run)  # an edge traced twice (two contours' shared line) moves once
+    widest = max((*conventions.vertical_stems, *conventions.horizontal_stems), default=0) * (1 + snap)
+    for low, high in stem_pairs(list(edge_runs), widest):
+        width = high.level - low.level
+        stem = min(conventions.stems(low.axis), key=lambda s: abs(s - width), default=None)
+        if stem is not None and abs(width - stem) <= snap * stem:
+            edge_runs[low].level = round((low.level + high.level - stem) / 2)
+            edge_runs[high].level = edge_runs[low].level + stem
 
 
 def _vertices(segments: list[list[Point]]) -> list[Point]:
@@ -135,9 +164,8 @@ def _fitted_run(points, first: int, last: int, axis: str, em: float, settings: R
     return _Run(first, last, axis, level)
 
 
-def _contour(points: list[Point], em: float, settings: RedrawSettings) -> list[list[Point]]:
+def _contour(points: list[Point], runs: list[_Run], em: float, settings: RedrawSettings) -> list[list[Point]]:
     """The contour as segments: exact lines for the runs, sharp corners between close runs, fitted curves between."""
-    runs = _runs(points, em, settings)
     if not runs:
         return _fit_closed(points, em, settings)
     segments = []

@@ -13,8 +13,9 @@ from fontTools.pens.roundingPen import RoundingPen
 from fontTools.pens.transformPen import TransformPen
 from PIL import Image
 
+from fontcomplete.conventions import Conventions
 from fontcomplete.frame import EmFrame
-from fontcomplete.metrics import counters, pieces
+from fontcomplete.metrics import topology
 from fontcomplete.outline import replay
 from fontcomplete.potrace_lib import CORNER, trace_curves
 from fontcomplete.raster import render_outline
@@ -44,6 +45,7 @@ class TraceSettings:
     turnpolicy: str = "minority"
     round_coordinates: bool = True
     outline: str = "drawn"  # "drawn": potrace's polygon redrawn as a designer draws (redraw.py); "potrace": its curves
+    conventions: Conventions = Conventions()  # the target font's stems and corners the drawn outline follows
 
     def __post_init__(self) -> None:
         if self.upsample < 1:
@@ -73,7 +75,8 @@ class TraceSettings:
 
     def describe(self) -> str:
         """One line for a glyph's provenance: 'threshold 0.35, upsample 3, turdsize 2, alphamax 1.2, …'."""
-        return ", ".join(f"{key} {value}" for key, value in self.to_dict().items() if key != "round_coordinates")
+        items = {**self.to_dict(), "conventions": self.conventions.describe()}
+        return ", ".join(f"{key} {value}" for key, value in items.items() if key != "round_coordinates")
 
 def as_coverage(image: np.ndarray) -> np.ndarray:
     """uint8 (255 = ink) or float (1 = ink) → float32 coverage in 0..1."""
@@ -139,13 +142,20 @@ def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
 
     Only the inked window is handed to potrace.
     """
-    if not mask.any():
-        return
+    if mask.any():
+        left, top, curves = _window_curves(mask, settings)
+        _draw_curves(curves, TransformPen(pen, (1, 0, 0, 1, left, top)))
+
+
+def _window_curves(mask: np.ndarray, settings: TraceSettings) -> tuple[int, int, list]:
+    """potrace's curves of the mask's inked window, in that window's pixels, and the window's left and top."""
     top, bottom, left, right = ink_window(mask)
-    pen = TransformPen(pen, (1, 0, 0, 1, left, top))
     alphamax = 0.0 if settings.outline == "drawn" else settings.alphamax  # drawn: redraw() takes the polygon
-    curves = trace_curves(mask[top:bottom, left:right], settings.turdsize(mask.shape[0]),
-                          TURNPOLICIES[settings.turnpolicy], alphamax, settings.opttolerance)
+    return left, top, trace_curves(mask[top:bottom, left:right], settings.turdsize(mask.shape[0]),
+                                   TURNPOLICIES[settings.turnpolicy], alphamax, settings.opttolerance)
+
+
+def _draw_curves(curves: list, pen) -> None:
     for start, segments in curves:
         if all(tag == CORNER for tag, _ in segments):  # a polygon (alphamax 0): its vertices, not the edge midpoints
             pen.moveTo(segments[-1][1][1])
@@ -189,7 +199,7 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
     if settings.outline == "drawn":
         polygon = RecordingPen()
         _traced_path(mask, frame, settings).draw(polygon)
-        drawn = drawn_outline(polygon.value, frame, despeckled(mask, settings))
+        drawn = drawn_outline(polygon.value, frame, despeckled(mask, settings), settings.conventions)
         if drawn is not None:
             replay(drawn, pen)  # on whole units already
             return
@@ -200,7 +210,10 @@ def trace(image: np.ndarray, frame: EmFrame, pen, settings: TraceSettings = Trac
 def _traced_path(mask: np.ndarray, frame: EmFrame, settings: TraceSettings) -> pathops.Path:
     """potrace's contours of the mask in font units, overlaps removed and cut to the em box."""
     path = pathops.Path()
-    trace_mask(mask, settings, TransformPen(path.getPen(), frame.pixel_to_font(mask.shape[0])))
+    if mask.any():
+        left, top, curves = _window_curves(mask, settings)
+        _draw_curves(curves, path.getPen())
+        path = path.transform(*frame.pixel_to_font(mask.shape[0]).translate(left, top))  # in skia, not per point
     path = pathops.simplify(path, fix_winding=True, clockwise=False)
     try:
         return pathops.op(path, em_box_path(frame), pathops.PathOp.INTERSECTION, fix_winding=True, clockwise=False)
@@ -208,13 +221,14 @@ def _traced_path(mask: np.ndarray, frame: EmFrame, settings: TraceSettings) -> p
         return path
 
 
-def drawn_outline(polygon: list, frame: EmFrame, ink: np.ndarray) -> list | None:
+def drawn_outline(polygon: list, frame: EmFrame, ink: np.ndarray,
+                  conventions: Conventions = Conventions()) -> list | None:
     """The traced polygon redrawn (redraw.py) with the loosest settings that keep the topology of the ink it traced
     (`ink`, the despeckled mask) or of the polygon itself: the same ink pieces and counters at the traced size, so
     strokes the ink keeps apart stay apart. None when no redraw does."""
-    wanted, traced = (pieces(ink), counters(ink)), None
+    wanted, traced = topology(ink), None
     for settings in REDRAW_TRIES:
-        drawn = redraw(polygon, frame.side, settings)
+        drawn = redraw(polygon, frame.side, settings, conventions)
         found = _topology(drawn, frame, ink.shape[0])
         if found == wanted:
             return drawn
@@ -226,7 +240,7 @@ def drawn_outline(polygon: list, frame: EmFrame, ink: np.ndarray) -> list | None
 
 def _topology(outline: list, frame: EmFrame, size: int) -> tuple[int, int]:
     image = render_outline(partial(replay, outline), frame, size)
-    return pieces(image), counters(image)
+    return topology(image)
 
 
 def trace_to_recording(image: np.ndarray, frame: EmFrame, settings: TraceSettings = TraceSettings()) -> list:

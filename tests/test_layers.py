@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "fontcomplete"
 LAYERS = [
     {"__version__", "errors", "faults", "frame", "atomic", "interrupts", "worker_processes", "outline", "provenance", "charsets",
      "ufo_check", "metrics"},
-    {"fonts", "raster", "trace", "redraw", "redraw_tidy", "curve_fit", "outline_checks", "potrace_lib", "ufo_glyphs",
+    {"fonts", "conventions", "raster", "trace", "redraw", "redraw_tidy", "curve_fit", "outline_checks", "potrace_lib",
+     "ufo_glyphs",
      "lock", "ufo_save", "fit", "designspace"},
     {"journal", "plan", "decisions", "fill", "cache", "checks", "proof", "donors", "review", "ml"},
     {"merge", "engine", "model_paths", "evaluate"},

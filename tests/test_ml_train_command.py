@@ -7,6 +7,7 @@ from fixtures import make_source_font, make_ufo
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
 
 from fontcomplete.commands import train as train_command
+from fontcomplete.conventions import conventions_of
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import open_font
 from fontcomplete.ml.model_dir import read_info
@@ -87,7 +88,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     gaps = read_info(tuned).gap_openings.get("Second Regular", 0.0)
     assert {g.lib[PROVENANCE_KEY]["trace"] for g in added} == {
         f"upsample 3, threshold {threshold}, open_gaps {gaps}, turdsize_at_128 10.0, alphamax 1.2, opttolerance 0.2, "
-        "turnpolicy minority, outline drawn"}
+        "turnpolicy minority, outline drawn, conventions " + conventions_of(open_font(second), drawn).describe()}
 
 
 def test_preset_flags_and_errors(fonts, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
         "model": result.model_id,
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
-        "trace": model_trace_settings(options.trace_settings(args), stylizer).to_dict(), "summary": summary,
+        "trace": replace(model_trace_settings(options.trace_settings(args), stylizer),
+                         conventions=result.conventions).to_dict(), "summary": summary,
         "confidence": result.confidence_figures(),
         "outlines": result.outline_summary(),
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
@@ -69,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
           "more (a broken stroke, a speck), counters = another number of enclosed counters, topology ok = the same "
           "pieces and counters; kept IoU = IoU counting a glyph with a wrong topology as 0")
     print_outline_summary(result.outline_summary())
+    print(f"your font's conventions (learned from its other glyphs): {result.conventions.describe()}")
     figures = result.confidence_figures()
     if figures is not None:
         print(f"review confidence: Spearman {figures['spearman_iou']:.2f} with IoU; the least sure fifth "
@@ -80,12 +83,14 @@ def run(args: argparse.Namespace) -> int:
 
 def print_outline_summary(outlines: dict) -> None:
     print(f"\n{'outline':8}{'points':>8}{'× yours':>9}{'contours':>10}{'straight':>10}{'flagged':>9}{'jaggy':>7}"
-          f"{'semi-v/h':>10}{'colinear':>10}{'short':>7}")
+          f"{'semi-v/h':>10}{'colinear':>10}{'short':>7}{'stems':>7}")
     for name, row in outlines.items():
         ratio = f"{row['on_curve_ratio_median']:9.2f}" if "on_curve_ratio_median" in row else f"{'':9}"
         print(f"{name if name != 'truth' else 'yours':8}{row['on_curve_median']:8.0f}{ratio}{row['contours_median']:10.0f}"
               f"{row['straight_share_median']:10.1%}{row['flagged_share']:9.1%}{row['jaggy_share']:7.1%}"
-              f"{row['semi_vertical_share']:10.1%}{row['colinear_share']:10.1%}{row['short_share']:7.1%}")
+              f"{row['semi_vertical_share']:10.1%}{row['colinear_share']:10.1%}{row['short_share']:7.1%}"
+              f"{row.get('stem_fit_mean', float('nan')):7.0%}")
     print("medians over glyphs: points on the outline (× your glyph of the same character), contours, share of the "
           "outline length in exactly horizontal or vertical lines; shares of glyphs with a finding of fontbakery's "
-          "outline checks, glyph by glyph (flagged = jaggy, semi-vertical/horizontal or colinear)")
+          "outline checks, glyph by glyph (flagged = jaggy, semi-vertical/horizontal or colinear); stems = share of the "
+          "length of strokes between straight edges at one of your font's stem widths (±2 units), mean over glyphs")
