@@ -2,7 +2,7 @@
 
     python benchmarks/bench_pipeline.py --target examples/zen-maru-gothic-tc/build/ZenMaruGothicTC-Regular.ufo \
         --source examples/zen-maru-gothic-tc/sources/NotoSansCJKtc-Subset.otf --charset big5-1 \
-        --model copy --model zen-maru-gothic
+        --model copy --model zen-maru-gothic [--outline potrace --outline drawn]
 
 Works on temporary copies of the target (a .ufo directory); prints one line per stage. The stages run no model:
 the trace stage traces the source renders themselves (the generator's place in the pipeline, minus the generator).
@@ -54,6 +54,8 @@ def main() -> None:
     parser.add_argument("--charset", action="append", default=None)
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--outline", action="append", choices=["drawn", "potrace"], default=None,
+                        help="time whole fills with each of these outlines (default: drawn)")
     parser.add_argument("--model", action="append", default=None, help="time a whole fill with this model "
                         "(repeatable; default copy)")
     args = parser.parse_args()
@@ -88,19 +90,19 @@ def main() -> None:
         print("save           ", rate(len(glyphs), time.perf_counter() - merged))
 
         for model in args.model or ["copy"]:
-            shutil.rmtree(target_path)
-            shutil.copytree(args.target, target_path)
-            command = [sys.executable, "-m", "fontcomplete", "fill", str(target_path), "--source", args.source,
-                       "--model", model, "--workers", str(args.workers)]
-            for charset in args.charset or ["big5-1"]:
-                command += ["--charset", charset]
-            cold = {**os.environ, "FONTCOMPLETE_CACHE": str(Path(scratch) / f"cache-{model.replace('/', '_')}")}
-            start = time.perf_counter()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cold)
-            seconds = time.perf_counter() - start
-            print(f"fill --model {model} (whole command, cold cache, process start included)",
-                  rate(len(codepoints), seconds), f"({seconds:.0f} s)")
-
+            for trial, outline in enumerate(args.outline or ["drawn"]):
+                shutil.rmtree(target_path)
+                shutil.copytree(args.target, target_path)
+                command = [sys.executable, "-m", "fontcomplete", "fill", str(target_path), "--source", args.source,
+                           "--model", model, "--workers", str(args.workers), "--outline", outline]
+                for charset in args.charset or ["big5-1"]:
+                    command += ["--charset", charset]
+                cold = {**os.environ, "FONTCOMPLETE_CACHE": str(Path(scratch) / f"cache-{model.replace('/', '_')}-{trial}")}
+                start = time.perf_counter()
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cold)
+                seconds = time.perf_counter() - start
+                print(f"fill --model {model} --outline {outline} (whole command, cold cache, process start included)",
+                      rate(len(codepoints), seconds), f"({seconds:.0f} s)")
 
 if __name__ == "__main__":
     main()

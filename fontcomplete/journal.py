@@ -18,13 +18,14 @@ import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from fontcomplete import faults
 from fontcomplete.atomic import write_text_atomic
 from fontcomplete.errors import FontcompleteError, InterruptedAfterSave
 from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.lock import locked_all
-from fontcomplete.ufo_save import StagedSave, work_dirs
+from fontcomplete.ufo_save import StagedSave, describe_os_error, work_dirs
 
 ENTRY_SUFFIX, RECORD_SUFFIX = ".fontcomplete-journal", ".fontcomplete-commit"
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
@@ -58,24 +59,34 @@ def commit(saves: Sequence[StagedSave]) -> None:
     entries = [{"target": str(s.target), "staged": str(s.staged), "work": str(s.work),
                 "inode": os.stat(s.staged).st_ino, "record": str(record)} for s in saves]
     with _interrupts_deferred():
+        target = saves[0].target
         try:
             for entry in entries:
-                _write_durably(entry_path(Path(entry["target"])), entry)
+                target = Path(entry["target"])
+                _write_durably(entry_path(target), entry)
             faults.crash_point("entries-written")
             _write_durably(record, {"entries": [entry_path(Path(e["target"])).as_posix() for e in entries]})
-        except BaseException:
+        except BaseException as error:
             _roll_back(entries)
-            raise
+            _reraise(error, target)
         faults.crash_point("record-written")
         try:
             for entry in entries:
+                target = Path(entry["target"])
                 _swap_in(entry)
                 faults.crash_point("swapped")
-        except BaseException:
+        except BaseException as error:
             _undo_swaps(entries)
             _roll_back(entries)
-            raise
+            _reraise(error, target)
         _clean_up(entries, record)
+
+
+def _reraise(error: BaseException, target: Path) -> NoReturn:
+    """Raise the error again, an OSError (a read-only or immutable UFO, a full disk) as one line naming the UFO."""
+    if isinstance(error, OSError):
+        raise FontcompleteError(f"cannot save {target}: {describe_os_error(error)}; nothing was changed") from None
+    raise error
 
 
 def _swap_in(entry: dict) -> None:

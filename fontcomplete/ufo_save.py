@@ -72,14 +72,14 @@ def stage_save(ufo: ufoLib2.Font, path: str | Path, glyph_names: Iterable[str]) 
             raise FontcompleteError(f"{path} is neither a UFO directory nor a .ufoz zip file")
     except OSError as error:
         staged.discard()
-        raise FontcompleteError(f"cannot save {path}: {_describe(error)}; the UFO is unchanged") from None
+        raise FontcompleteError(f"cannot save {path}: {describe_os_error(error)}; the UFO is unchanged") from None
     except BaseException:
         staged.discard()
         raise
     return staged
 
 
-def _describe(error: OSError) -> str:
+def describe_os_error(error: OSError) -> str:
     """An OSError in a few words; shutil.copytree gathers (source, destination, message) triples instead."""
     if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
         source, _, message = error.args[0][0]

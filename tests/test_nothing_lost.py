@@ -91,6 +91,14 @@ def _fail_lock(monkeypatch, code):
     return []
 
 
+def _fail_swap(monkeypatch, code):
+    def fail(first, second):
+        raise OSError(code, os.strerror(code), os.fspath(second))
+
+    monkeypatch.setattr(journal, "_exchange", fail)  # renameat2 on a UFO that cannot be renamed (chattr +i)
+    return []
+
+
 CASES = {
     # case: (prepare(project, tiny_model, monkeypatch) -> extra args, words the one error line must contain)
     "corrupt-glif": (lambda p, m, mp: _corrupt_glif(p) or [], "cannot be read"),
@@ -107,6 +115,7 @@ CASES = {
     "disk-full-while-copying": (lambda p, m, mp: _fail_copy(mp, errno.ENOSPC), "No space left on device"),
     "read-only-ufo": (lambda p, m, mp: _fail_save(mp, errno.EROFS), "Read-only file system"),
     "immutable-directory": (lambda p, m, mp: _fail_lock(mp, errno.EPERM), "Operation not permitted"),
+    "ufo-cannot-be-renamed": (lambda p, m, mp: _fail_swap(mp, errno.EPERM), "cannot save"),
     "model-ngf-4096": (lambda p, m, mp: _edited_model(m, p, lambda c: c["generator"].update(ngf=4096)),
                        "ngf must be 1..256"),
     "model-ngf-text": (lambda p, m, mp: _edited_model(m, p, lambda c: c["generator"].update(ngf="4")),
@@ -151,6 +160,24 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(case, project, tiny_mo
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert words in err, err
     assert directory_state(project) == before
+
+
+def test_an_immutable_ufo_is_one_line_exit_2_and_nothing_written(project, capsys):
+    """chattr +i on the UFO directory itself: the save is staged beside it, and only the swap is refused."""
+    ufo = project / "T.ufo"
+    if subprocess.run(["chattr", "+i", str(ufo)], capture_output=True).returncode != 0:  # not root, or no ext4/xfs
+        pytest.skip("chattr +i is not possible here; test_bad_input_is_one_line_exit_2_and_nothing_written"
+                    "[ufo-cannot-be-renamed] simulates the refusal")
+    try:
+        before = directory_state(project)
+        code = main(["fill", str(ufo), "--source", str(SOURCE), "--charset", str(project / "want.txt"),
+                     "--workers", "1"])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and str(ufo) in err, err
+        assert directory_state(project) == before
+    finally:
+        subprocess.run(["chattr", "-i", str(ufo)], check=True)
 
 
 def fill_designspace(root: Path, *extra) -> int:
