@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from fontcomplete.outline_checks import cubic_at
+
 Point = tuple[float, float]
 
 
@@ -47,7 +49,7 @@ def fit_polyline(part: list[Point], t0: Point, t1: Point, tolerance: float, dept
         part = [start, ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2), end]
     params = _chord_params(part)
     curve = _least_squares_cubic(part, params, t0, t1)
-    errors = [math.dist(_cubic_at(curve, u), p) for u, p in zip(params, part)]
+    errors = [math.dist(cubic_at(*curve, u), p) for u, p in zip(params, part)]
     worst = max(range(1, len(part) - 1), key=errors.__getitem__)
     if errors[worst] <= tolerance or depth >= 8 or len(part) < 4:
         return [curve]
@@ -89,10 +91,3 @@ def _least_squares_cubic(part: list[Point], params: list[float], t0: Point, t1: 
         alpha = (chord / 3, chord / 3)
     return [p0, (p0[0] + t0[0] * alpha[0], p0[1] + t0[1] * alpha[0]),
             (p3[0] + t1[0] * alpha[1], p3[1] + t1[1] * alpha[1]), p3]
-
-
-def _cubic_at(curve: list[Point], u: float) -> Point:
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
-    s = 1 - u
-    a, b, c, d = s * s * s, 3 * s * s * u, 3 * s * u * u, u * u * u
-    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3

@@ -79,13 +79,15 @@ def segment_length(segment: list[Point]) -> float:
     if len(segment) == 2:
         return math.dist(*segment)
     p0, c1, c2, p1 = segment
-    points = [_cubic_at(p0, c1, c2, p1, i / CUBIC_STEPS) for i in range(CUBIC_STEPS + 1)]
+    points = [cubic_at(p0, c1, c2, p1, i / CUBIC_STEPS) for i in range(CUBIC_STEPS + 1)]
     return sum(math.dist(a, b) for a, b in zip(points, points[1:]))
 
 
-def _cubic_at(p0, c1, c2, p1, t: float) -> Point:
+def cubic_at(p0: Point, c1: Point, c2: Point, p1: Point, t: float) -> Point:
+    """The point of a cubic Bézier at parameter t."""
     s = 1 - t
-    return tuple(s ** 3 * a + 3 * s * s * t * b + 3 * s * t * t * c + t ** 3 * d for a, b, c, d in zip(p0, c1, c2, p1))
+    a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
+    return (a * p0[0] + b * c1[0] + c * c2[0] + d * p1[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p1[1])
 
 
 def _tangent(segment: list[Point], at_end: bool) -> Point:

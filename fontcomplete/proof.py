@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from fontcomplete.frame import EmFrame
 from fontcomplete.outline import replay
+from fontcomplete.outline_checks import contour_segments, cubic_at
 from fontcomplete.raster import render, render_outline
 from fontcomplete.review import Review, least_sure_first
 
@@ -58,18 +59,42 @@ def write_sheets(path: str | Path, cells: Sequence[tuple[str, Sequence[np.ndarra
     return paths
 
 
+def outline_with_points(outline, frame: EmFrame, size: int) -> np.ndarray:
+    """The outline as an editor shows it, as a uint8 ink image: its path in grey, each on-curve point a dark dot (a
+    square where two lines meet, a corner), each off-curve point a small ring on its handle."""
+    image = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(image)
+    to_pixel = frame.font_to_pixel(size).transformPoint
+    for segments in contour_segments(outline):
+        for segment in segments:
+            points = [to_pixel(p) for p in segment]
+            path = points if len(points) == 2 else [to_pixel(cubic_at(*segment, i / 8)) for i in range(9)]
+            draw.line(path, fill=110)
+            for handle in points[1:-1]:
+                draw.line((points[0] if handle == points[1] else points[-1], handle), fill=70)
+                draw.ellipse((handle[0] - 1, handle[1] - 1, handle[0] + 1, handle[1] + 1), outline=200)
+        for previous, segment in zip([segments[-1], *segments], segments):
+            x, y = to_pixel(segment[0])
+            if len(previous) == 2 and len(segment) == 2:
+                draw.rectangle((x - 1, y - 1, x + 1, y + 1), fill=255)
+            else:
+                draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=255)
+    return np.asarray(image)
+
+
 def write_fill_proof(path, source, frames: Sequence[EmFrame], per_master: Sequence[dict],
                      reviews: Mapping[int, Review] | None = None, drawn=None, size: int = 128,
                      donors_shown: int = 2) -> list[Path]:
     """Every new glyph, least sure first (fontcomplete.review), labelled with its confidence: the source glyph, its
-    outline (fontcomplete.outline) in each master's frame, then up to `donors_shown` of the target's own glyphs of
-    related characters (the review's donors, from `drawn`, the target's designer-drawn font), to judge it against.
-    Returns the pages written."""
+    outline (fontcomplete.outline) in each master's frame, the first master's outline with its points (what the
+    designer will edit), then up to `donors_shown` of the target's own glyphs of related characters (the review's
+    donors, from `drawn`, the target's designer-drawn font), to judge it against. Returns the pages written."""
     reviews = reviews or {}
     cells = []
     for cp in least_sure_first(per_master[0], reviews):
         images = [render(source, source.cmap[cp], size),
-                  *(render_outline(partial(replay, outlines[cp]), frame, size) for frame, outlines in zip(frames, per_master))]
+                  *(render_outline(partial(replay, outlines[cp]), frame, size) for frame, outlines in zip(frames, per_master)),
+                  outline_with_points(per_master[0][cp], frames[0], size)]
         donors = reviews[cp].donors if cp in reviews and drawn is not None else ()
         shown = list(dict.fromkeys(d for d in donors if d != cp and d in drawn.cmap))[:donors_shown]
         images += [render(drawn, drawn.cmap[d], size) for d in shown]
