@@ -106,12 +106,17 @@ def open_gaps(coverage: np.ndarray, strength: float) -> np.ndarray:
 def binarize(image: np.ndarray, settings: TraceSettings) -> np.ndarray:
     """Open narrow gaps, upsample the coverage bicubically, then threshold it to a boolean ink mask."""
     settings = settings.resolved()
-    coverage = open_gaps(as_coverage(image), settings.open_gaps)
-    if settings.upsample > 1:
+    return traced_coverage(image, settings.open_gaps, settings.upsample) >= settings.threshold
+
+
+def traced_coverage(image: np.ndarray, gap_opening: float, upsample: int) -> np.ndarray:
+    """The coverage binarize() thresholds: narrow gaps opened, then upsampled bicubically."""
+    coverage = open_gaps(as_coverage(image), gap_opening)
+    if upsample > 1:
         height, width = coverage.shape
-        size = (width * settings.upsample, height * settings.upsample)
+        size = (width * upsample, height * upsample)
         coverage = np.asarray(Image.fromarray(coverage, mode="F").resize(size, Image.Resampling.BICUBIC))
-    return coverage >= settings.threshold
+    return coverage
 
 
 def despeckled(mask: np.ndarray, settings: TraceSettings) -> np.ndarray:

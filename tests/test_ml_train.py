@@ -75,6 +75,26 @@ def test_best_is_chosen_on_validation_pairs_when_given(tmp_path):
     assert best["val_iou"] == max(r["val_iou"] for r in checkpoints)
 
 
+def test_a_deadline_keeps_time_for_calibration_after_training(tmp_path):
+    """--max-minutes is the whole run: training stops early enough to calibrate both checkpoints by the deadline."""
+    import time
+
+    pairs = synthetic_pairs(20)
+    train, rest = split(pairs, held=8)
+    held, val = rest.select(np.arange(8) < 4), rest.select(np.arange(8) >= 4)
+    config = tiny_config(steps=None, max_minutes=0.03)  # 2 s of training when the deadline leaves room
+    roomy = fit(config, tmp_path / "roomy", train, held, ["Fixture"], val_pairs=val, progress=False,
+                deadline=time.perf_counter() + 300.0)
+    records = [json.loads(line) for line in (tmp_path / "roomy" / LOG).read_text().splitlines()]
+    budget = next(r for r in records if r["event"] == "budget")
+    assert 0 < budget["calibration_reserve_seconds"] < 300
+    assert budget["training_seconds"] <= 300 - budget["calibration_reserve_seconds"]
+    assert roomy["steps"] > 0
+    tight = time.perf_counter() + budget["calibration_reserve_seconds"] / 2  # not even calibration fits: no steps
+    assert fit(config, tmp_path / "tight", train, held, ["Fixture"], val_pairs=val, progress=False,
+               deadline=tight)["steps"] == 0
+
+
 def test_log_lines_hold_each_term_averaged_over_the_steps_since_the_last_line(tmp_path):
     train, held = split(synthetic_pairs(16))
     fit(tiny_config(d_every=2, log_every=2, steps=6), tmp_path, train, held, ["Fixture"], progress=False)

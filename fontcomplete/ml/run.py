@@ -60,12 +60,19 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
     summary = {"source": source_font.name, "source_fingerprint": source_font.fingerprint,
                "targets": [t.name for t in target_fonts], "prepare_seconds": round(prepare_s, 1),
                "init": str(init) if init else None}
+    deadline = started + config.max_minutes * 60 if config.max_minutes is not None else None
+    if deadline is not None:
+        log(f"--max-minutes {config.max_minutes:g}: the whole run, calibration included, ends by "
+            f"{time.strftime('%H:%M:%S', time.localtime(time.time() + deadline - time.perf_counter()))}")
     result = fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
                  resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, cache_dir=cache_dir,
-                 workers=workers)
+                 workers=workers, deadline=deadline)
     if dist.main and len(val_pairs):
         targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
+        log(f"calibrating the trace of the last and the best checkpoint on {len(np.unique(val_pairs.codepoints))} "
+            "validation characters")
         calibrate_run(out_dir, source_font, targets, val_pairs, held_pairs, log)
+    log(f"whole run {(time.perf_counter() - started) / 60:.1f} min")
     return result
 
 

@@ -19,6 +19,7 @@ from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.interrupts import DeferredInterrupt
 from fontcomplete.metrics import ink_ious, kept_iou, topology_matches
+from fontcomplete.ml.calibrate import calibration_reserve
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
@@ -87,9 +88,11 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
         val_pairs: PairSet | None = None, generator=None, resume: bool = False,
         device: torch.device = torch.device("cpu"), progress: bool = True, summary: dict | None = None,
-        dist: Dist | None = None, cache_dir: Path | None = None, workers: int | None = None) -> dict:
+        dist: Dist | None = None, cache_dir: Path | None = None, workers: int | None = None,
+        deadline: float | None = None) -> dict:
     """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
-    `workers`: processes that draft the donor drafts (default: one per core).
+    `workers`: processes that draft the donor drafts (default: one per core). `deadline` (a time.perf_counter()
+    value): the whole run ends by then, so training stops early enough to calibrate both checkpoints after it.
 
     Each checkpoint scores the held-out pairs; best/ keeps the model that scores highest on `val_pairs` if any are
     given, else on the held-out pairs.
@@ -116,7 +119,16 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     info = dict(summary or {}, categories=list(categories), train_pairs=len(train_pairs), heldout_pairs=len(held_pairs),
                 val_pairs=len(scored["val"]))
     ctx = _Loop(config, out_dir, trainer, scored, inputs, categories, info, dist, data_signature(train_pairs), best_iou)
-    step, data_s, net_s = _train_steps(ctx, batches, step, elapsed_before, progress)
+    stop_at = None
+    if deadline is not None:
+        reserve = calibration_reserve(trainer.generator, inputs["val"], scored["val"], device) if dist.main else 0.0
+        stop_at = deadline - reserve
+        ctx.log(dict(event="budget", training_seconds=round(stop_at - time.perf_counter(), 1),
+                     calibration_reserve_seconds=round(reserve, 1)))
+        if progress and dist.main:
+            print(f"training for {max(0.0, stop_at - time.perf_counter()) / 60:.1f} min, keeping {reserve / 60:.1f} "
+                  "min to calibrate after it", file=sys.stderr)
+    step, data_s, net_s = _train_steps(ctx, batches, step, elapsed_before, progress, stop_at)
     ctx.timing = {"data_seconds": round(data_s, 3), "network_seconds": round(net_s, 3),
                   "data_share": round(data_s / max(data_s + net_s, 1e-9), 5)}
     ctx.log(dict(event="done", step=step, **ctx.timing, peak_rss_mb=_peak_rss_mb(),
@@ -179,14 +191,20 @@ def _restore(trainer: Trainer, out_dir: Path, config: TrainConfig, train_pairs: 
     return int(state["step"]), float(state["elapsed"]), float(state["best_iou"])
 
 
-def _train_steps(ctx: _Loop, batches: Batches, step: int, elapsed_before: float,
-                 progress: bool) -> tuple[int, float, float]:
-    """Step until the stop criterion, logging and checkpointing on the way; (last step, data s, network s).
+def _train_steps(ctx: _Loop, batches: Batches, step: int, elapsed_before: float, progress: bool,
+                 stop_at: float | None = None) -> tuple[int, float, float]:
+    """Step until the stop criterion or the time.perf_counter() value `stop_at`, logging and checkpointing on the
+    way; (last step, data s, network s).
 
     Ctrl-C finishes the step under way, checkpoints and raises KeyboardInterrupt."""
     config, dist, device = ctx.config, ctx.dist, ctx.dist.device
     total_steps = _total_steps(config, batches.steps_per_epoch)
     max_seconds = config.max_minutes * 60 if config.max_minutes is not None else None
+    if stop_at is not None:
+        budget = elapsed_before + stop_at - time.perf_counter()
+        max_seconds = budget if max_seconds is None else min(max_seconds, budget)
+    if max_seconds is not None:  # every process stops after the main one's time
+        max_seconds = _agreed(max_seconds, False, dist)[0]
     bar = _progress_bar(progress and dist.main, total_steps, step)
     start = time.perf_counter() - elapsed_before
     last_checkpoint, last_checkpoint_step = time.perf_counter(), step
