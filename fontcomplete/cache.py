@@ -6,12 +6,11 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
-from fontcomplete import __version__, fill
+from fontcomplete import __version__
 from fontcomplete.atomic import write_bytes_atomic
 from fontcomplete.fonts import SourceFont
 from fontcomplete.frame import EmFrame
@@ -136,33 +135,3 @@ def source_fingerprint(source: SourceFont) -> str:
     if state not in _FINGERPRINTS:
         _FINGERPRINTS[state] = source.fingerprint
     return _FINGERPRINTS[state]
-
-
-def generate_cached(cache: OutlineCache, source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame,
-                    stylizer: fill.Stylizer | None = None, *, trace_settings: TraceSettings = TraceSettings(),
-                    batch_size: int = 64, pool_map=map,
-                    progress: Callable[[int], None] = lambda n: None) -> dict[int, Outline]:
-    """Outlines for the codepoints (copy mode when stylizer is None), from the cache where it has them."""
-    generator = stylizer.model_id if stylizer is not None else "copy"
-    fingerprint = source_fingerprint(source)
-    settings = fill.model_trace_settings(trace_settings, stylizer)
-    keys = {cp: outline_key(generator, fingerprint, source.cmap[cp], target_frame, settings)
-            for cp in codepoints}
-    outlines: dict[int, Outline] = {}
-    for codepoint in codepoints:
-        cached = cache.get(keys[codepoint])
-        if cached is not None:
-            outlines[codepoint] = cached
-            progress(1)
-    misses = [cp for cp in codepoints if cp not in outlines]
-    if not misses:
-        return outlines
-    if stylizer is None:
-        generated = fill.copy_glyphs(source, misses, target_frame, progress)
-    else:
-        generated = fill.stylize_glyphs(source, misses, target_frame, stylizer, batch_size=batch_size,
-                                        trace_settings=trace_settings, pool_map=pool_map, progress=progress)
-    for glyph in generated:
-        cache.put(keys[glyph.codepoint], glyph.outline)
-        outlines[glyph.codepoint] = glyph.outline
-    return outlines

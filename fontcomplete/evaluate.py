@@ -12,13 +12,14 @@ from fontTools.pens.recordingPen import RecordingPen
 from PIL import Image
 
 from fontcomplete.conventions import Conventions, conventions_of, stem_fit
-from fontcomplete.fill import Generated, copy_glyphs, stylize_glyphs
+from fontcomplete.fill import Generated, Stylizer
 from fontcomplete.fonts import SourceFont
+from fontcomplete.generators import Copy, Drawing, Model
 from fontcomplete.metrics import GlyphScore, score, summarize
 from fontcomplete.outline_checks import OutlineFigures, outline_figures, summarize_outlines
 from fontcomplete.proof import write_sheets
 from fontcomplete.raster import render, render_outline
-from fontcomplete.review import Review, confidence_array, least_sure_first, review_glyphs
+from fontcomplete.review import Review, confidence_array, least_sure_first
 from fontcomplete.trace import TraceSettings
 
 
@@ -31,6 +32,7 @@ class Evaluation:
     reviews: dict[int, Review] = field(default_factory=dict)  # a model's glyphs: how sure each is (review.py)
     outlines: dict[str, list[OutlineFigures]] = field(default_factory=dict)  # "truth", "model", "copy", per glyph
     conventions: Conventions = Conventions()  # the target's, learned from its glyphs outside `codepoints`
+    trace: TraceSettings | None = None  # how the model's glyphs were traced (None: no model ran)
 
     def summary(self) -> dict:
         return {name: summarize(values) for name, values in self.scores.items()}
@@ -75,36 +77,33 @@ def _figures(draw_calls, conventions: Conventions) -> list[OutlineFigures]:
     return figures
 
 
-def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], stylizer=None, *,
+def evaluate(target: SourceFont, source: SourceFont, codepoints: Sequence[int], stylizer: Stylizer | None = None, *,
              size: int = 256, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
              pool_map=map, progress: Callable[[int], None] = lambda n: None, review_workers: int = 1) -> Evaluation:
-    """Generate `codepoints` through the fill path (raster → stylizer → trace), review them (fill's confidence) and
-    score them at `size` px. The model's glyphs are drawn in the target's conventions, learned from its other
-    glyphs."""
+    """Generate `codepoints` through the fill path — the copy, and the model when one is given (raster → stylizer
+    → trace, in the target's conventions learned from its other glyphs) — review them (fill's confidence) and score
+    them at `size` px."""
     codepoints = [c for c in codepoints if c in target.cmap and c in source.cmap]
-    drawn = set(target.cmap) - set(codepoints)  # never the held-out: as exemplars, as donors, as conventions
+    drawn = frozenset(target.cmap) - set(codepoints)  # never the held-out: as exemplars, donors or conventions
     conventions = conventions_of(target, drawn)
-    copies = list(copy_glyphs(source, codepoints, target.frame))
-    renders = {
-        "source": np.stack([render(source, source.cmap[c], size) for c in codepoints]),
-        "truth": np.stack([render(target, target.cmap[c], size) for c in codepoints]),
-        "copy": render_generated(copies, target, size),
-    }
-    outlines = {"truth": _figures((partial(target.draw, target.cmap[c]) for c in codepoints), conventions),
-                "copy": _figures((g.draw for g in copies), conventions)}
-    reviews = {}
+    generators: dict[str, Drawing] = {"copy": Copy(source, target.frame)}
     if stylizer is not None:
         stylizer = stylizer.with_target(source, target, drawn)
-        glyphs = list(stylize_glyphs(source, codepoints, target.frame, stylizer, batch_size=batch_size,
-                                     trace_settings=replace(trace_settings, conventions=conventions),
-                                     pool_map=pool_map, progress=progress))
-        renders["model"] = render_generated(glyphs, target, size)
-        outlines["model"] = _figures((g.draw for g in glyphs), conventions)
-        reviews = review_glyphs(stylizer.donor_bank(source, target, drawn), source, codepoints, review_workers)
+        trace = replace(trace_settings.resolved(stylizer.ink_threshold, stylizer.gap_opening), conventions=conventions)
+        generators["model"] = Model(source, target.frame, stylizer, trace, target, drawn, batch_size, pool_map)
+    renders = {"source": np.stack([render(source, source.cmap[c], size) for c in codepoints]),
+               "truth": np.stack([render(target, target.cmap[c], size) for c in codepoints])}
+    outlines = {"truth": _figures((partial(target.draw, target.cmap[c]) for c in codepoints), conventions)}
+    reviews = {}
+    for name, generator in generators.items():
+        glyphs = list(generator.generate(codepoints, progress if name == "model" else lambda n: None))
+        renders[name] = render_generated(glyphs, target, size)
+        outlines[name] = _figures((g.draw for g in glyphs), conventions)
+        reviews.update(generator.reviews(codepoints, review_workers))
     scores = {name: [score(c, renders[name][i], renders["truth"][i]) for i, c in enumerate(codepoints)]
-              for name in ("model", "copy") if name in renders}
-    return Evaluation(codepoints, scores, renders, stylizer.model_id if stylizer is not None else "copy", reviews,
-                      outlines, conventions)
+              for name in generators}
+    model = generators.get("model", generators["copy"])
+    return Evaluation(codepoints, scores, renders, model.id, reviews, outlines, conventions, model.trace)
 
 
 def write_proof(evaluation: Evaluation, path: Path, size: int = 96) -> list[Path]:

@@ -84,7 +84,7 @@ class _Completing:
         added = set()
         for font, glyph_set, master, outlines in zip(fonts, glyph_sets, masters, completion.outlines):
             metrics = learn_metrics(font, han_glyphs(glyph_set[name] for name in glyph_set.keys()))
-            provenance = completer.provenance(master)
+            provenance = completer.generator(master).provenance()
             for codepoint, outline in outlines.items():
                 glyph = build_glyph(NewGlyph(codepoint, outline, provenance), metrics, None,
                                     self.context.glyphFactory)  # no date: a build is reproducible

@@ -11,17 +11,17 @@ from pathlib import Path
 import ufoLib2
 from fontTools.ufoLib.glifLib import writeGlyphToString
 
-from fontcomplete import __version__, faults
+from fontcomplete import faults
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.journal import commit
 from fontcomplete.outline import Outline, draw_into
 from fontcomplete.plan import glyph_name_for
 from fontcomplete.provenance import (
-    DIGEST_KEY,
     MARK_COLOR,
     PLACED_KEY,
     PROVENANCE_KEY,
     confidence_of,
+    glyph_record,
     is_generated,
     is_machine_drawn,
     lib_codepoints,
@@ -86,13 +86,14 @@ class NewGlyph:
     """A glyph to add: its codepoint, its outline in target units (recorded operations, or a draw(pen) callable),
     and provenance.
 
-    `provenance` holds string values such as {"model": "copy", "source": "NotoSansCJK-Regular.ttc#3"}; building
-    adds "tool" and the outline digest, and merging the date (ISO), unless given.
+    `provenance`: its generator's entries (provenance.glyph_provenance); `review`: how sure it is
+    (fontcomplete.review), when measured. Building adds the date and the outline digest (provenance.glyph_record).
     """
 
     codepoint: int
     outline: Outline | Callable
     provenance: Mapping[str, str] = field(default_factory=dict)
+    review: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,7 @@ def build_glyph(new: NewGlyph, metrics: GlyphMetrics, today: str | None, factory
         new.outline(glyph.getPen())
     else:
         draw_into(glyph, new.outline)
-    provenance = {"tool": f"fontcomplete {__version__}", **new.provenance, DIGEST_KEY: outline_digest(glyph)}
-    if today is not None:
-        provenance.setdefault("date", today)
-    glyph.lib[PROVENANCE_KEY] = {key: str(value) for key, value in provenance.items()}
+    glyph.lib[PROVENANCE_KEY] = glyph_record(new.provenance, new.review, outline_digest(glyph), today)
     glyph.lib["public.markColor"] = mark_color(confidence_of(glyph))
     return glyph
 

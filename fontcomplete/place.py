@@ -57,20 +57,22 @@ def place(targets: Targets, completer: Completer, plan: MastersPlan, *, replace_
                                 sorted(completion.outlines[targets.files.default].items())],
                                default.source, default.frame)
     today = date.today().isoformat()
-    reviews = completer.reviews(default, sorted(completion.outlines[targets.files.default]))
+    generators = [completer.generator(master) for master in targets.masters]
+    reviews = generators[targets.files.default].reviews(sorted(completion.outlines[targets.files.default]),
+                                                         completer.workers)
     reports = []
-    for ufo, master, outlines, glyph_metrics in zip(targets.ufos, targets.masters, completion.outlines, metrics):
-        provenance = {**completer.provenance(master), "date": today}
-        new = [NewGlyph(cp, outline, {**provenance, **(reviews[cp].provenance() if cp in reviews else {})})
+    for ufo, generator, master, outlines, glyph_metrics in zip(targets.ufos, generators, targets.masters,
+                                                               completion.outlines, metrics):
+        new = [NewGlyph(cp, outline, generator.provenance(), reviews[cp].provenance() if cp in reviews else None)
                for cp, outline in sorted(outlines.items())]
         reports.append((master.label, merge_glyphs(ufo, new, replace_generated=replace_generated,
-                                                   metrics=glyph_metrics)))
+                                                   metrics=glyph_metrics, today=today)))
     pages = []
     if proof is not None and completion.outlines[targets.files.default]:
         from fontcomplete.proof import write_fill_proof
 
         pages = write_fill_proof(proof, default.source, [m.frame for m in targets.masters], completion.outlines,
-                                 reviews, completer.drawn(default) if reviews else None)
+                                 reviews, default.drawn if reviews else None)
     save_all_atomic([(ufo, None, report.changed_glyph_names) for ufo, (_, report) in zip(targets.ufos, reports)])
     return Placed(reports, completion, suspicious, reviews, pages)
 

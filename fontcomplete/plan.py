@@ -3,9 +3,13 @@ and what is skipped and why."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from fontTools.pens.recordingPen import RecordingPen
 
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fonts import SourceFont
@@ -18,7 +22,7 @@ def glyph_name_for(codepoint: int) -> str:
     return f"uni{codepoint:04X}" if codepoint <= 0xFFFF else f"u{codepoint:05X}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Master:
     """One font being completed: a label for messages, its glyphs (name -> glyph), em frame and source font."""
 
@@ -30,6 +34,24 @@ class Master:
     drawable: Mapping | None = None  # name -> glyph with outlines (a UFO or glyph set), for exemplar renders
     name: str | None = None  # family and style name (a model with several styles picks the one named so)
     declined: frozenset[int] = frozenset()  # rejected by the designer, or deleted after fontcomplete added them
+
+    @cached_property
+    def drawn(self) -> SourceFont:
+        """The designer-drawn encoded glyphs (never fontcomplete's own, unless a designer edited them) as an
+        in-memory SourceFont. Its fingerprint hashes the outlines, so what is learned from it is cached by content."""
+        glyphs = self.drawable if self.drawable is not None else self.glyphs
+        cmap: dict[int, str] = {}
+        for name in sorted(self.glyphs.keys()):
+            if not is_machine_drawn(self.glyphs[name]):
+                for codepoint in self.glyphs[name].unicodes:
+                    cmap.setdefault(codepoint, name)
+        digest = hashlib.sha256(repr(self.frame).encode())
+        for codepoint, name in sorted(cmap.items()):
+            recording = RecordingPen()
+            glyphs[name].draw(recording)
+            digest.update(f"{codepoint}:{name}:{recording.value!r}".encode())
+        return SourceFont(Path(self.label), None, round(self.frame.side), self.frame, cmap,
+                          self.name or self.label, glyphs, lambda name: glyphs[name].width, digest.hexdigest())
 
 
 @dataclass(frozen=True)

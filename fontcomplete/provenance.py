@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 from fontTools.pens.recordingPen import RecordingPointPen
 
@@ -21,12 +22,28 @@ ACCEPTED_KEY = "accepted"  # provenance entry: the date a designer accepted the 
 def glyph_provenance(model_id: str, source_label: str, trace: str | None = None) -> dict[str, str]:
     """What each new glyph records in its lib: tool, model, source font and, for a model's ink, the trace
     settings it was traced with (the threshold actually used). Placing adds the outline digest and the date."""
-    from fontcomplete import __version__
-
-    provenance = {"tool": f"fontcomplete {__version__}", "model": model_id, "source": source_label}
+    provenance = {"tool": _tool(), "model": model_id, "source": source_label}
     if trace is not None:
         provenance["trace"] = trace
     return provenance
+
+
+def glyph_record(generator: Mapping[str, str], review: Mapping[str, str] | None, digest: str,
+                 today: str | None) -> dict[str, str]:
+    """The whole provenance of a new glyph: its generator's entries (glyph_provenance), the date (none in a build,
+    which must be reproducible), its review when measured, and the digest of its outline as written."""
+    record = {"tool": _tool(), **generator}
+    if today is not None:
+        record["date"] = today
+    record.update(review or {})
+    record[DIGEST_KEY] = digest
+    return {key: str(value) for key, value in record.items()}
+
+
+def _tool() -> str:
+    from fontcomplete import __version__
+
+    return f"fontcomplete {__version__}"
 
 
 def outline_digest(glyph) -> str:

@@ -8,14 +8,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fontcomplete.cache import NoCache, OutlineCache, default_cache_dir, generate_cached, open_cache, outline_key
+from fontcomplete.cache import NoCache, OutlineCache, default_cache_dir, open_cache, outline_key
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
+from fontcomplete.generators import Copy, Model, generate_cached
 from fontcomplete.trace import TraceSettings
 
 DATA = Path(__file__).parent / "data"
 FRAME = EmFrame(0, -120, 1000)
 CHARS = "永字八法"
+
+
+def model_outlines(cache, source, codepoints, stylizer, trace=TraceSettings()):
+    """The model path of a fill: its trace settings resolved with the model's calibration."""
+    trace = trace.resolved(stylizer.ink_threshold, stylizer.gap_opening)
+    return generate_cached(cache, Model(source, FRAME, stylizer, trace, source, frozenset()), codepoints)
+
+
+def copy_outlines(cache, source, codepoints):
+    return generate_cached(cache, Copy(source, FRAME), codepoints)
 
 
 class CountingStylizer:
@@ -54,10 +65,10 @@ def test_put_get_round_trip_and_key_sensitivity(tmp_path):
 def test_second_run_generates_nothing(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    first = model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints)
     cache = OutlineCache(tmp_path)
-    second = generate_cached(cache, source, codepoints, FRAME, stylizer)
+    second = model_outlines(cache, source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints)  # no new model calls
     assert (cache.hits, cache.misses) == (len(codepoints), 0)
     assert second == first
@@ -66,37 +77,35 @@ def test_second_run_generates_nothing(tmp_path, source):
 def test_a_recalibrated_threshold_is_a_new_key(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
     stylizer.ink_threshold = 0.4  # same weights (same model id), threshold chosen anew in config.json
-    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
     assert stylizer.glyphs == 2 * len(codepoints)
-    generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer, trace_settings=TraceSettings(threshold=0.4))
+    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer, TraceSettings(threshold=0.4))
     assert stylizer.glyphs == 2 * len(codepoints)  # an explicit 0.4 is the same settings as a calibrated 0.4
 
 
 def test_copy_mode_is_cached(tmp_path, source, monkeypatch):
     codepoints = [ord(c) for c in CHARS]
-    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME)
-    import fontcomplete.fill
-
+    first = copy_outlines(OutlineCache(tmp_path), source, codepoints)
     def fail(*args, **kwargs):
         raise AssertionError("copy_glyphs called on a warm cache")
 
-    monkeypatch.setattr(fontcomplete.fill, "copy_glyphs", fail)
-    assert generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME) == first
+    monkeypatch.setattr("fontcomplete.generators.copy_glyphs", fail)
+    assert copy_outlines(OutlineCache(tmp_path), source, codepoints) == first
 
 
 def test_truncated_entry_is_regenerated(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    first = generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer)
+    first = model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
     entry = sorted(tmp_path.rglob("*.json"))[0]
     entry.write_bytes(entry.read_bytes()[:40])
     cache = OutlineCache(tmp_path)
-    again = generate_cached(cache, source, codepoints, FRAME, stylizer)
+    again = model_outlines(cache, source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints) + 1 and cache.corrupt == 1
     assert again == first
-    assert generate_cached(OutlineCache(tmp_path), source, codepoints, FRAME, stylizer) == first
+    assert model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer) == first
     assert stylizer.glyphs == len(codepoints) + 1  # the rewritten entry is good
 
 

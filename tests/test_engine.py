@@ -12,7 +12,6 @@ import ufoLib2
 from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_designspace
 
 from fontcomplete.cli import main
-from fontcomplete.engine import drawn_font
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
 from fontcomplete.plan import Master, plan_masters
@@ -111,7 +110,7 @@ def test_an_edited_glyph_is_an_exemplar_an_unedited_one_is_not(tmp_path):
     edit_glyph(ufo_path, f"uni{ord(ADDED[0]):04X}")
     ufo = ufoLib2.Font.open(ufo_path)
     master = Master("T", {glyph.name: glyph for glyph in ufo}, EmFrame(0, -120, 1000), open_font(SOURCE))
-    drawn = set(drawn_font(master).cmap)
+    drawn = set(master.drawn.cmap)
     assert ord(ADDED[0]) in drawn and ord(ADDED[1]) not in drawn and {ord(c) for c in HAVE} <= drawn
     plan = plan_masters([master], [ord(c) for c in WANT], replace_generated=True)
     assert plan.edited == [ord(ADDED[0])] and ord(ADDED[0]) not in plan.to_add

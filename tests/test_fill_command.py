@@ -68,7 +68,7 @@ def test_interrupt_during_generation_leaves_the_ufo_as_it_was(project, monkeypat
         yield from ()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fontcomplete.fill.copy_glyphs", interrupted)
+    monkeypatch.setattr("fontcomplete.generators.copy_glyphs", interrupted)
     assert fill(project) == 130
     assert "interrupted" in capsys.readouterr().err
     assert tree_snapshot(project / "T.ufo") == snapshot

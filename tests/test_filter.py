@@ -111,7 +111,7 @@ def test_model_mode_uses_the_same_path(target, monkeypatch):
 
     def load(model, style, device, views, target_name=None):
         asked.add((model, views))
-        return None if model == "copy" else FakeStylizer()
+        return FakeStylizer()
 
     monkeypatch.setattr(fontcomplete.engine, "load_stylizer", load)
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
@@ -139,6 +139,36 @@ def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
     assert new_chars(font) == NEW
     codepoints, ink = ExemplarStylizer.offered[-1]
     assert {chr(c) for c in codepoints if c > 0x2000} == set(HAVE) and ink == 255
+
+
+def test_one_filter_instance_completes_two_fonts_each_from_its_own_glyphs(tmp_path, monkeypatch):
+    """A filter outlives the masters it builds on each call: the second font must get a model that read its
+    glyphs, never the first font's."""
+    used = []
+
+    class Bound(FakeStylizer):
+        def __init__(self, seen):
+            self.seen, self.model_id = seen, f"fake+{''.join(sorted(map(chr, seen)))}"
+
+        def __call__(self, images):
+            used.append(self.seen)
+            return super().__call__(images)
+
+    class Reading(FakeStylizer):
+        exemplars = 1
+
+        def with_target(self, source, target, codepoints):
+            return Bound(frozenset(c for c in codepoints if c > 0x2000))
+
+    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", lambda *args: Reading())
+    (tmp_path / "chars.txt").write_text(WANT, encoding="utf-8")
+    one = CompleteFilter(model="fake", source=SOURCE, charset=str(tmp_path / "chars.txt"), cache=False)
+    for name, have in (("A", "永字八法"), ("B", "永一二三")):
+        make_ufo(tmp_path / f"{name}.ufo", [ord(c) for c in have])
+        used.clear()
+        font = ufo2ft.compileOTF(ufoLib2.Font.open(tmp_path / f"{name}.ufo"), filters=[one])
+        assert {chr(cp) for cp in font.getBestCmap() if cp > 0x2000} == set(WANT)
+        assert used and set(used) == {frozenset(map(ord, have))}, name
 
 
 def fontmake(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ LAYERS = [
     {"fonts", "conventions", "raster", "trace", "redraw", "redraw_tidy", "curve_fit", "outline_checks", "potrace_lib",
      "ufo_glyphs",
      "lock", "ufo_save", "fit", "designspace"},
-    {"journal", "plan", "decisions", "fill", "cache", "checks", "proof", "donors", "review", "ml"},
+    {"journal", "plan", "decisions", "fill", "cache", "generators", "checks", "proof", "donors", "review", "ml"},
     {"merge", "engine", "model_paths", "evaluate"},
     {"place", "filter"},
     {"commands", "cli", "__main__", "__init__"},

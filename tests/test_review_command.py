@@ -158,7 +158,7 @@ def test_the_proof_shows_each_model_glyph_beside_two_of_the_designer_s_related_g
     assert fill(project, "--model", tiny_model, "--views", "1", "--proof", project / "proof.png") == 0
     from fontcomplete.proof import CELL_GAP, PAGE_MARGIN
 
-    size, images = 128, 4  # source, generated, two donors
+    size, images = 128, 5  # source, generated, its outline with points, two donors
     cell = images * size + (images - 1) * 2 + CELL_GAP
     columns = 1800 // cell
     assert Image.open(project / "proof.png").width == 2 * PAGE_MARGIN + columns * cell

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -14,7 +13,7 @@ from fontcomplete.charsets import read_charset_file
 from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.evaluate import evaluate, write_proof
-from fontcomplete.fill import model_trace_settings, tracer_pool
+from fontcomplete.fill import tracer_pool
 from fontcomplete.fonts import machine_drawn_note, open_drawn_font
 
 
@@ -50,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
         "model": result.model_id,
         "target": str(target.label), "source": str(source.label), "holdout": str(args.holdout),
         "held_out": len(holdout), "evaluated": len(codepoints), "size": args.size,
-        "trace": replace(model_trace_settings(options.trace_settings(args), stylizer),
-                         conventions=result.conventions).to_dict(), "summary": summary,
+        "trace": result.trace.to_dict() if result.trace is not None else None, "summary": summary,
         "confidence": result.confidence_figures(),
         "outlines": result.outline_summary(),
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},

@@ -106,10 +106,7 @@ def fill(files: MasterFiles, settings: CompleteSettings, args: argparse.Namespac
                   + (" or rejected (fontcomplete review --restore adds one again)" if plan.declined else ""))
             return 0
         completer.load_models(targets.masters)  # a bad model fails here, before any output
-        threshold, gaps = completer.calibration(targets.masters[files.default])
-        if threshold is not None and args.threshold is None:
-            print(f"trace threshold {threshold:.2f}, gap opening {gaps or 0:g}, calibrated for this model on its "
-                  "validation characters (--threshold and --open-gaps override)", file=sys.stderr)
+        print(completer.generator(targets.masters[files.default]).describe())
         with tqdm(total=len(plan.to_add), unit="glyph", desc="generating", file=sys.stderr, disable=None) as bar:
             completer.progress = bar.update  # shown on a terminal only
             placed = place(targets, completer, plan, replace_generated=args.replace_generated, proof=args.proof)

@@ -361,7 +361,8 @@ def _progress_bar(enabled: bool, total: int | None, initial: int):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="step", dynamic_ncols=True, file=sys.stderr, mininterval=1.0)
+    return tqdm(total=total, initial=initial, desc="training", unit="step", dynamic_ncols=True, file=sys.stderr,
+                mininterval=1.0)
 
 
 def _peak_rss_mb() -> float:
