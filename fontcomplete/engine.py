@@ -17,7 +17,7 @@ from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, Stylizer, default_workers
 from fontcomplete.fonts import SourceFont, open_font, ufo_frame
 from fontcomplete.generators import Copy, Drawing, Fit, Model, generate_cached
-from fontcomplete.model_paths import load_stylizer
+from fontcomplete.model_paths import open_model
 from fontcomplete.outline import Outline, structure
 from fontcomplete.plan import Master, MastersPlan, master_keys, pick_source, plan_masters
 from fontcomplete.provenance import declined_codepoints
@@ -67,7 +67,7 @@ def cached_stylizer(model: str, style: str | None, device: str, views: int, targ
     """The model's stylizer, loaded once per (model, style, device, views, target name)."""
     key = (model, style, device, views, target_name if style is None else None)
     if key not in _STYLIZERS:
-        _STYLIZERS[key] = load_stylizer(model, style, device, views, target_name)
+        _STYLIZERS[key] = open_model(model, style, device, views, target_name)
     return _STYLIZERS[key]
 
 

@@ -109,19 +109,11 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def model_trace_settings(settings: TraceSettings, stylizer: Stylizer | None) -> TraceSettings:
-    """`settings` with threshold and gap opening fixed: the ones given, else the model's calibrated ones, else 0.5
-    and 0."""
-    if stylizer is None:
-        return settings.resolved()
-    return settings.resolved(stylizer.ink_threshold, stylizer.gap_opening)
-
-
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,
                    *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
                    pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
     """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame."""
-    settings = model_trace_settings(trace_settings, stylizer)
+    settings = trace_settings.resolved(stylizer.ink_threshold, stylizer.gap_opening)
     for start in range(0, len(codepoints), batch_size):
         batch = list(codepoints[start:start + batch_size])
         renders = render_many(source, [source.cmap[c] for c in batch], stylizer.image_size)

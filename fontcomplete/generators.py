@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from fontcomplete.cache import OutlineCache, outline_key, source_fingerprint
+from fontcomplete.cache import Cache, outline_key, source_fingerprint
 from fontcomplete.fill import Generated, Stylizer, copy_glyphs, stylize_glyphs
 from fontcomplete.fonts import SourceFont
 from fontcomplete.frame import EmFrame
@@ -161,7 +161,7 @@ class Fit:
                 progress(1)
 
 
-def generate_cached(cache: OutlineCache, generator: Generator, codepoints: Sequence[int],
+def generate_cached(cache: Cache, generator: Generator, codepoints: Sequence[int],
                     progress: Callable[[int], None] = lambda n: None) -> dict[int, Outline]:
     """The generator's outlines for the codepoints, from the cache where it has them; the rest generated and
     cached."""
@@ -170,13 +170,13 @@ def generate_cached(cache: OutlineCache, generator: Generator, codepoints: Seque
             for cp in codepoints}
     outlines: dict[int, Outline] = {}
     for codepoint in codepoints:
-        cached = cache.get(keys[codepoint])
+        cached = cache.outline(keys[codepoint])
         if cached is not None:
             outlines[codepoint] = cached
             progress(1)
     misses = [cp for cp in codepoints if cp not in outlines]
     if misses:
         for glyph in generator.generate(misses, progress):
-            cache.put(keys[glyph.codepoint], glyph.outline)
+            cache.put_outline(keys[glyph.codepoint], glyph.outline)
             outlines[glyph.codepoint] = glyph.outline
     return outlines

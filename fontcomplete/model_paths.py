@@ -30,12 +30,10 @@ def resolve_model_dir(spec: str) -> Path:
                             " nor 'copy'")
 
 
-def load_stylizer(model: str, style: str | None = None, device: str = "auto", views: int | None = None,
+def open_model(model: str, style: str | None = None, device: str = "auto", views: int | None = None,
                   target_name: str | None = None):
-    """None for "copy"; else the model (this is where torch is first imported). Without `style`, a model with
-    several styles uses the one named like the target (`target_name`)."""
-    if model == "copy":
-        return None
+    """The model (this is where torch is first imported). Without `style`, a model with several styles uses the one
+    named like the target (`target_name`)."""
     model_dir = resolve_model_dir(model)
     try:
         from fontcomplete.ml.stylizer import DEFAULT_VIEWS

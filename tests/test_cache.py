@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fontcomplete.cache import NoCache, OutlineCache, default_cache_dir, open_cache, outline_key
+from fontcomplete.cache import Cache, default_cache_dir, open_cache, outline_key
 from fontcomplete.fonts import open_font
 from fontcomplete.frame import EmFrame
 from fontcomplete.generators import Copy, Model, generate_cached
@@ -51,13 +51,13 @@ def source():
 
 
 def test_put_get_round_trip_and_key_sensitivity(tmp_path):
-    cache = OutlineCache(tmp_path)
+    cache = Cache(tmp_path)
     key = outline_key("copy", "abc", "uni6C38", FRAME, None)
     outline = [("moveTo", ((0, 0),)), ("curveTo", ((1, 2), (3, 4), (5, 6))), ("closePath", ())]
-    cache.put(key, outline)
-    assert cache.get(key) == outline
-    assert cache.get(outline_key("copy", "abd", "uni6C38", FRAME, None)) is None
-    assert cache.get(outline_key("copy", "abc", "uni6C38", EmFrame(0, -100, 1000), None)) is None
+    cache.put_outline(key, outline)
+    assert cache.outline(key) == outline
+    assert cache.outline(outline_key("copy", "abd", "uni6C38", FRAME, None)) is None
+    assert cache.outline(outline_key("copy", "abc", "uni6C38", EmFrame(0, -100, 1000), None)) is None
     model_key = outline_key("m@1/a", "abc", "uni6C38", FRAME, TraceSettings())
     assert model_key != outline_key("m@1/a", "abc", "uni6C38", FRAME, TraceSettings(upsample=2))
 
@@ -65,9 +65,9 @@ def test_put_get_round_trip_and_key_sensitivity(tmp_path):
 def test_second_run_generates_nothing(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    first = model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
+    first = model_outlines(Cache(tmp_path), source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints)
-    cache = OutlineCache(tmp_path)
+    cache = Cache(tmp_path)
     second = model_outlines(cache, source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints)  # no new model calls
     assert (cache.hits, cache.misses) == (len(codepoints), 0)
@@ -77,45 +77,61 @@ def test_second_run_generates_nothing(tmp_path, source):
 def test_a_recalibrated_threshold_is_a_new_key(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
+    model_outlines(Cache(tmp_path), source, codepoints, stylizer)
     stylizer.ink_threshold = 0.4  # same weights (same model id), threshold chosen anew in config.json
-    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
+    model_outlines(Cache(tmp_path), source, codepoints, stylizer)
     assert stylizer.glyphs == 2 * len(codepoints)
-    model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer, TraceSettings(threshold=0.4))
+    model_outlines(Cache(tmp_path), source, codepoints, stylizer, TraceSettings(threshold=0.4))
     assert stylizer.glyphs == 2 * len(codepoints)  # an explicit 0.4 is the same settings as a calibrated 0.4
 
 
 def test_copy_mode_is_cached(tmp_path, source, monkeypatch):
     codepoints = [ord(c) for c in CHARS]
-    first = copy_outlines(OutlineCache(tmp_path), source, codepoints)
+    first = copy_outlines(Cache(tmp_path), source, codepoints)
     def fail(*args, **kwargs):
         raise AssertionError("copy_glyphs called on a warm cache")
 
     monkeypatch.setattr("fontcomplete.generators.copy_glyphs", fail)
-    assert copy_outlines(OutlineCache(tmp_path), source, codepoints) == first
+    assert copy_outlines(Cache(tmp_path), source, codepoints) == first
 
 
 def test_truncated_entry_is_regenerated(tmp_path, source):
     codepoints = [ord(c) for c in CHARS]
     stylizer = CountingStylizer()
-    first = model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer)
-    entry = sorted(tmp_path.rglob("*.json"))[0]
+    first = model_outlines(Cache(tmp_path), source, codepoints, stylizer)
+    entry = sorted(p for p in tmp_path.rglob("*") if p.is_file())[0]
     entry.write_bytes(entry.read_bytes()[:40])
-    cache = OutlineCache(tmp_path)
+    cache = Cache(tmp_path)
     again = model_outlines(cache, source, codepoints, stylizer)
     assert stylizer.glyphs == len(codepoints) + 1 and cache.corrupt == 1
     assert again == first
-    assert model_outlines(OutlineCache(tmp_path), source, codepoints, stylizer) == first
+    assert model_outlines(Cache(tmp_path), source, codepoints, stylizer) == first
     assert stylizer.glyphs == len(codepoints) + 1  # the rewritten entry is good
 
 
 def test_tampered_outline_fails_the_checksum(tmp_path):
-    cache = OutlineCache(tmp_path)
+    cache = Cache(tmp_path)
     key = outline_key("copy", "abc", "g", FRAME, None)
-    cache.put(key, [("moveTo", ((0, 0),)), ("lineTo", ((5, 0),)), ("closePath", ())])
-    path = cache.path_for(key)
+    cache.put_outline(key, [("moveTo", ((0, 0),)), ("lineTo", ((5, 0),)), ("closePath", ())])
+    path = cache.path_for("outlines", key.as_json())
     path.write_text(path.read_text().replace("[5,0]", "[6,0]"))
-    assert cache.get(key) is None and cache.corrupt == 1
+    assert cache.outline(key) is None and cache.corrupt == 1
+
+
+def test_one_scheme_for_every_kind_a_key_is_its_own_and_a_wrong_key_misses(tmp_path):
+    cache = Cache(tmp_path)
+    made = []
+    array = cache.array("renders", [1, "font", 64], lambda: made.append(1) or np.ones((2, 3), np.uint8))
+    assert np.array_equal(cache.array("renders", [1, "font", 64], lambda: made.append(1)), array) and made == [1]
+    assert cache.get("drafts", [1, "font", 64]) is None  # another kind, another entry
+    path = cache.path_for("renders", [1, "font", 64])
+    other = cache.path_for("renders", [2, "font", 64])
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_bytes(path.read_bytes())  # an entry under another key's name: its header names the wrong key
+    assert cache.get("renders", [2, "font", 64]) is None and cache.corrupt == 1
+    off = Cache(None)
+    off.put("renders", [1], b"x")
+    assert off.get("renders", [1]) is None and not any((tmp_path / "x").glob("*"))
 
 
 def test_location(tmp_path, monkeypatch):
@@ -123,7 +139,7 @@ def test_location(tmp_path, monkeypatch):
     assert default_cache_dir() == tmp_path / "env"
     assert open_cache(None).directory == tmp_path / "env"
     assert open_cache(str(tmp_path / "arg")).directory == tmp_path / "arg"
-    assert isinstance(open_cache(False), NoCache) and isinstance(open_cache("off"), NoCache)
+    assert open_cache(False).directory is None and open_cache("off").directory is None
     monkeypatch.delenv("FONTCOMPLETE_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "fontcomplete"
@@ -132,11 +148,11 @@ def test_location(tmp_path, monkeypatch):
 def test_concurrent_writers_leave_valid_entries(tmp_path):
     key = outline_key("copy", "abc", "g", FRAME, None)
     outline = [("moveTo", ((0, 0),)), ("lineTo", ((5, 0),)), ("lineTo", ((5, 5),)), ("closePath", ())]
-    threads = [threading.Thread(target=lambda: [OutlineCache(tmp_path).put(key, outline) for _ in range(20)])
+    threads = [threading.Thread(target=lambda: [Cache(tmp_path).put_outline(key, outline) for _ in range(20)])
                for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert OutlineCache(tmp_path).get(key) == outline
-    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [OutlineCache(tmp_path).path_for(key).name]
+    assert Cache(tmp_path).outline(key) == outline
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [Cache(tmp_path).path_for("outlines", key.as_json())]

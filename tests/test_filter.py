@@ -113,7 +113,7 @@ def test_model_mode_uses_the_same_path(target, monkeypatch):
         asked.add((model, views))
         return FakeStylizer()
 
-    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", load)
+    monkeypatch.setattr(fontcomplete.engine, "open_model", load)
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW and asked == {("fake", 5)}
     ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", views=1, **filter_kwargs(target))])
@@ -133,7 +133,7 @@ class ExemplarStylizer(FakeStylizer):
 
 
 def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
-    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", lambda *args: ExemplarStylizer())
+    monkeypatch.setattr(fontcomplete.engine, "open_model", lambda *args: ExemplarStylizer())
     ufo = ufoLib2.Font.open(target)
     font = ufo2ft.compileOTF(ufo, filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW
@@ -160,7 +160,7 @@ def test_one_filter_instance_completes_two_fonts_each_from_its_own_glyphs(tmp_pa
         def with_target(self, source, target, codepoints):
             return Bound(frozenset(c for c in codepoints if c > 0x2000))
 
-    monkeypatch.setattr(fontcomplete.engine, "load_stylizer", lambda *args: Reading())
+    monkeypatch.setattr(fontcomplete.engine, "open_model", lambda *args: Reading())
     (tmp_path / "chars.txt").write_text(WANT, encoding="utf-8")
     one = CompleteFilter(model="fake", source=SOURCE, charset=str(tmp_path / "chars.txt"), cache=False)
     for name, have in (("A", "永字八法"), ("B", "永一二三")):

@@ -1,3 +1,6 @@
+import io
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -38,14 +41,16 @@ def test_pairs_cover_shared_characters_and_drop_blank_glyphs(fonts, tmp_path):
 def test_render_cache_is_reused_and_not_pickle(fonts, tmp_path, monkeypatch):
     source, _ = fonts
     names = [source.cmap[c] for c in CODES[:3]]
-    first = render_cached(source, names, 128, tmp_path)
-    files = list(tmp_path.glob("*.npz"))
-    assert len(files) == 1
-    with np.load(files[0], allow_pickle=False) as stored:
-        assert np.array_equal(stored["images"], first)
+    first = render_cached(source, names, 128, tmp_path / "cache")
+    files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].relative_to(tmp_path / "cache").parts[0] == "renders"
+    header, data = files[0].read_bytes().split(b"\n", 2)[1:]
+    assert json.loads(header)["kind"] == "renders"
+    with np.load(io.BytesIO(data), allow_pickle=False) as stored:  # plain arrays: nothing to unpickle
+        assert np.array_equal(stored["array"], first)
     import fontcomplete.raster
     monkeypatch.setattr(fontcomplete.raster, "render_many", lambda *a: pytest.fail("cache not used"))
-    assert np.array_equal(render_cached(source, names, 128, tmp_path), first)
+    assert np.array_equal(render_cached(source, names, 128, tmp_path / "cache"), first)
 
 
 def test_holdout_from_a_set_or_a_seeded_fraction(tmp_path):
@@ -103,4 +108,4 @@ def test_the_render_cache_lives_under_fontcomplete_cache(monkeypatch, tmp_path):
     from fontcomplete.ml.data import default_cache_dir
 
     monkeypatch.setenv("FONTCOMPLETE_CACHE", str(tmp_path / "c"))
-    assert default_cache_dir() == tmp_path / "c" / "renders"
+    assert default_cache_dir() == tmp_path / "c"

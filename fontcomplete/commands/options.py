@@ -11,7 +11,7 @@ from fontcomplete.engine import CompleteSettings
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.fill import VIEWS, default_workers
 from fontcomplete.fonts import SourceFont, open_font
-from fontcomplete.model_paths import load_stylizer
+from fontcomplete.model_paths import open_model
 from fontcomplete.trace import TraceSettings
 from fontcomplete.ufo_check import check_ufo_files
 
@@ -129,5 +129,5 @@ def open_target(path: str) -> tuple[SourceFont, object]:
 
 
 def load_stylizer_for(args: argparse.Namespace, target_name: str | None = None):
-    """None for --model copy; else the model, loaded once (this is where torch is first imported)."""
-    return load_stylizer(args.model, args.style, args.device, args.views, target_name)
+    """The model of --model (this is where torch is first imported); None for --model copy, where no model runs."""
+    return None if args.model == "copy" else open_model(args.model, args.style, args.device, args.views, target_name)

@@ -45,7 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "architecture wins; new targets become new styles)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out exactly where it stopped")
     parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="where pre-rendered pairs are cached (default ~/.cache/fontcomplete/renders)")
+                        help="fontcomplete's cache directory, where renders and drafts are kept (default "
+                             "$FONTCOMPLETE_CACHE, else ~/.cache/fontcomplete)")
     parser.add_argument("--no-cache", action="store_true", help="render without reading or writing the cache")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where training runs")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (the log is still written)")

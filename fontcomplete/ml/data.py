@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import numpy as np
 import torch
 
 from fontcomplete import cache
-from fontcomplete.atomic import write_atomic
 from fontcomplete.errors import FontcompleteError
 from fontcomplete.ml.augment import shift_generator, shift_together
 
@@ -43,40 +41,17 @@ class PairSet:
 
 
 def default_cache_dir() -> Path:
-    """The renders beside the outline cache: $FONTCOMPLETE_CACHE/renders, else ~/.cache/fontcomplete/renders."""
-    return cache.default_cache_dir() / "renders"
+    """fontcomplete's cache directory (cache.default_cache_dir): renders and drafts beside the outlines."""
+    return cache.default_cache_dir()
 
 
 def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | None) -> np.ndarray:
-    """render_many(font, glyph_names, size), stored as .npz keyed by font fingerprint, frame, size and glyph list."""
+    """render_many(font, glyph_names, size), cached in `cache_dir` (None: not cached) by font fingerprint, frame,
+    size and glyph list."""
     from fontcomplete.raster import render_many
 
-    if cache_dir is None:
-        return render_many(font, glyph_names, size)
-    key = hashlib.sha256(json.dumps([RENDER_CACHE_VERSION, font.fingerprint, font.frame.to_dict(), size,
-                                     glyph_names]).encode()).hexdigest()[:32]
-    path = Path(cache_dir) / f"{key}.npz"
-    if path.exists():
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                images = stored["images"]
-            if images.shape == (len(glyph_names), size, size) and images.dtype == np.uint8:
-                return images
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache file is re-rendered and replaced
-    images = render_many(font, glyph_names, size)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(path, images=images)
-    return images
-
-
-def write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:
-    """np.savez of the arrays into `path`, atomically (a cache entry is whole or absent)."""
-    def save(temp: Path) -> None:
-        with open(temp, "wb") as stream:  # a file object: given a path, numpy would append .npz to its name
-            np.savez(stream, **arrays)
-
-    write_atomic(path, save)
+    key = [RENDER_CACHE_VERSION, font.fingerprint, font.frame.to_dict(), size, list(glyph_names)]
+    return cache.Cache(cache_dir).array("renders", key, lambda: render_many(font, glyph_names, size))
 
 
 def build_pairs(source, targets: list, size: int, cache_dir: Path | None, only: set[int] | None = None) -> PairSet:

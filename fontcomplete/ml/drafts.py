@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from fontcomplete.cache import Cache
 from fontcomplete.donors import DonorBank, Draft, map_drafts
-from fontcomplete.ml.data import write_npz_atomic
 
 CACHE_VERSION = 1
 
@@ -27,21 +27,9 @@ def _channels(draft: Draft) -> np.ndarray:
 
 def cached_draft_channels(bank: DonorBank, codepoints, renders: np.ndarray, cache_dir: Path | None,
                           workers: int = 1) -> np.ndarray:
-    """draft_channels, stored as .npz keyed by the bank's and the queries' content."""
-    if cache_dir is None:
-        return draft_channels(bank, codepoints, renders, workers)
-    digest = hashlib.sha256(f"drafts{CACHE_VERSION}".encode())
+    """draft_channels, cached in `cache_dir` (None: not cached) by the bank's and the queries' content."""
+    digest = hashlib.sha256()
     for array in (bank.codepoints, bank.sources, bank.targets, np.asarray(codepoints, np.int64), renders):
         digest.update(np.ascontiguousarray(array).tobytes())
-    path = Path(cache_dir) / f"drafts-{digest.hexdigest()[:32]}.npz"
-    if path.exists():
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                return stored["channels"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged entry is drafted again
-    channels = draft_channels(bank, codepoints, renders, workers)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_npz_atomic(path, channels=channels)
-    return channels
-
+    return Cache(cache_dir).array("drafts", [CACHE_VERSION, digest.hexdigest()],
+                                  lambda: draft_channels(bank, codepoints, renders, workers))
