@@ -145,7 +145,7 @@ class Completer:
         settings = self.settings
         stylizer = cached_stylizer(settings.model, master.style, settings.device, settings.views, master.name)
         drawn = master.drawn
-        if stylizer.exemplars or stylizer.drafts:
+        if stylizer.exemplars:
             key = (settings.model, master.style, settings.device, settings.views, master.name, drawn.fingerprint)
             if key not in self._seeing:
                 self._seeing[key] = stylizer.with_target(master.source, drawn, drawn.cmap)

@@ -31,8 +31,7 @@ class Stylizer(Protocol):
 
     image_size: int
     model_id: str
-    exemplars: int  # how many of the target's own glyphs it reads per glyph
-    drafts: bool  # whether it reads a donor draft of each glyph (with neither, it needs no with_target)
+    exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
     ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
     gap_opening: float | None  # the gap opening strength calibrated with it (None: 0, no opening)
 

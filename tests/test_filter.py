@@ -100,7 +100,6 @@ class FakeStylizer:
     ink_threshold = None
     gap_opening = None
     exemplars = 0
-    drafts = False
 
     def __call__(self, images):
         return images.astype(np.float32) / 255

@@ -23,12 +23,12 @@ def parse(*argv):
 
 
 def test_every_field_is_a_flag_and_overrides_the_preset():
-    args = parse("--batch-size", "8", "--g-ngf", "48", "--g-attention-sizes", "32", "16", "--g-norm", "instance",
-                 "--d-spectral-norm", "--loss-contrastive", "0.5", "--max-minutes", "30", "--no-amp")
+    args = parse("--batch-size", "8", "--g-ngf", "48", "--g-attention-sizes", "32", "16", "--g-exemplars", "4",
+                 "--d-ndf", "24", "--loss-contrastive", "0.5", "--max-minutes", "30", "--no-amp")
     config = apply_overrides(cpu_preset(), args)
     assert config.batch_size == 8 and config.max_minutes == 30 and config.amp is False
     assert config.generator.ngf == 48 and config.generator.attention_sizes == (32, 16)
-    assert config.generator.norm == "instance" and config.discriminator.spectral_norm is True
+    assert config.generator.exemplars == 4 and config.discriminator.ndf == 24
     assert config.loss.contrastive == 0.5
     assert config.lr == cpu_preset().lr  # untouched flags keep the preset's value
 

@@ -47,14 +47,27 @@ def test_style_changes_the_output():
     assert not torch.equal(a, b)
 
 
-def test_instance_norm_dropout_blur_and_spectral_norm_build_and_run():
-    generator = Generator(GeneratorConfig(ngf=4, norm="instance", dropout=0.5, embedding_dim=8), 128, 1)
-    discriminator = Discriminator(DiscriminatorConfig(ndf=4, norm="instance", blur=True, spectral_norm=True), 128, 1)
-    x = torch.rand(2, 1, 128, 128)
-    image, _ = generator(x, torch.zeros(2, dtype=torch.long))
-    binary, _ = discriminator(x, image)
-    binary.sum().backward()
-    assert all(torch.isfinite(p.grad).all() for p in generator.parameters() if p.grad is not None)
+def test_the_full_preset_builds_and_takes_a_step_on_cpu_at_a_tiny_width():
+    """The GPU path: 256 px, self-attention at 32 and 16 px, 8 exemplars, every zi2zi loss, D every step."""
+    import dataclasses
+
+    from fontcomplete.ml.config import full_preset
+    from fontcomplete.ml.trainer import Trainer
+
+    full = full_preset()
+    config = dataclasses.replace(full, batch_size=2, amp=False, channels_last=False, warmup_steps=0,
+                                 generator=dataclasses.replace(full.generator, ngf=4, embedding_dim=8),
+                                 discriminator=dataclasses.replace(full.discriminator, ndf=4))
+    trainer = Trainer(config, 1, torch.device("cpu"))
+    assert trainer.generator.in_channels == 17 and config.image_size == 256
+    assert sum(isinstance(m, SelfAttention) for m in trainer.generator.modules()) == 4  # encoder and decoder
+    source = torch.rand(2, 17, 256, 256)
+    target = torch.rand(2, 1, 256, 256)
+    before = [p.clone() for p in trainer.generator.parameters()]
+    losses = trainer.step((source, target, torch.zeros(2, dtype=torch.long)), 0, 0.5)
+    assert {"l1", "const", "cheat", "category", "d_binary", "d_category"} <= set(losses)
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    assert any(not torch.equal(a, b) for a, b in zip(before, trainer.generator.parameters()))
 
 
 def test_discriminator_has_no_redundant_final_conv():

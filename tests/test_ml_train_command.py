@@ -130,42 +130,6 @@ def test_val_fraction_sets_characters_aside_apart_from_the_held_out_ones(fonts, 
         assert config["ink_thresholds"][style] in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
-def test_a_drafts_model_trains_on_leave_one_out_drafts_and_fills(fonts, tmp_path, monkeypatch):
-    """--g-drafts: each training pair beside a draft from the other training characters (never itself; never a
-    held-out one), and fill drafts each missing character from the target's designer-drawn glyphs."""
-    import fontcomplete.donors
-    from fontcomplete.cli import main
-
-    source, target, holdout = fonts
-    asked = []
-    original = fontcomplete.donors.DonorBank.draft
-
-    def spy(self, codepoint, render, exclude=()):
-        draft = original(self, codepoint, render, exclude)
-        asked.append((codepoint, set(int(c) for c in self.codepoints), {p.donor for p in draft.pieces}))
-        return draft
-
-    monkeypatch.setattr(fontcomplete.donors.DonorBank, "draft", spy)
-    out = tmp_path / "run"
-    assert run("--target", target, "--source", source, "--out", out, "--holdout", holdout, "--steps", "2",
-               "--g-drafts", "--g-exemplars", "0", "--no-cache", "--val-fraction", "0", *TINY) == 0
-    config = json.loads((out / "config.json").read_text())
-    assert config["generator"]["drafts"] is True
-    held = set(CODES[:4])
-    assert asked and all(not bank & held for _, bank, _ in asked)  # a held-out character is never a donor
-    assert len(asked) == config["training"]["train_pairs"] + config["training"]["heldout_pairs"]  # each pair drafted
-    assert held <= {codepoint for codepoint, _, _ in asked}
-    assert all(codepoint not in used for codepoint, _, used in asked)  # a training character never drafts from itself
-    asked.clear()
-    wanted = tmp_path / "wanted.txt"
-    wanted.write_text("".join(chr(c) for c in CODES[20:]), encoding="utf-8")
-    assert main(["fill", str(target), "--source", str(source), "--charset", str(wanted), "--model", str(out),
-                 "--views", "1", "--workers", "1"]) == 0
-    model_input = [codepoint for codepoint, _, _ in asked if codepoint == -1]  # the draft the model reads
-    reviewed = sorted(codepoint for codepoint, _, _ in asked if codepoint != -1)  # each glyph's review
-    assert len(model_input) == len(CODES[20:]) and reviewed == sorted(CODES[20:])
-    assert all(set(CODES[20:]).isdisjoint(bank) for _, bank, _ in asked)
-
 
 def test_init_takes_a_shipped_model_by_name(fonts, tmp_path):
     source, target, holdout = fonts

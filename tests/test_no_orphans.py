@@ -8,7 +8,6 @@ import time
 
 import pytest
 from fixtures import make_ufo
-from fontTools.ttLib import TTFont
 from processes import REPO, kill_main_and_wait_for_the_group, start, wait_for_children
 
 from fontcomplete import lock
@@ -64,20 +63,3 @@ def test_a_model_fill_killed_while_drafting_reviews_leaves_nothing_behind(tmp_pa
     kill_while_working(process, signum, workers=3)  # 2 tracing workers, then the drafting pool
     out = assert_next_fill_completes(target, *extra)
     assert "added " in out and "confidence" in out
-
-
-@pytest.mark.parametrize("signum", KILLS, ids=lambda s: signal.Signals(s).name)
-def test_train_killed_while_drafting_its_data_leaves_nothing_behind_and_trains_again(tmp_path, signum):
-    charset = tmp_path / "charset.txt"  # 300 characters both fonts have: 250 training pairs, enough to fork drafting
-    han = sorted(c for c in TTFont(EXAMPLE_SOURCE).getBestCmap() if 0x4E00 <= c <= 0x9FFF)
-    charset.write_text("".join(map(chr, han[:300])), encoding="utf-8")
-    argv = ["train", "--target", EXAMPLE_TARGET, "--source", EXAMPLE_SOURCE, "--charset", charset, "--g-drafts",
-            "--out", tmp_path / "run", "--cache-dir", tmp_path / "cache", "--steps", "1", "--g-ngf", "4",
-            "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0", "--eval-count", "4",
-            "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4", "--workers", "2"]
-    process = start(argv)
-    kill_while_working(process, signum, workers=1)  # the drafting pool forks during data preparation
-    again = start(argv)
-    out, err = again.communicate(timeout=600)
-    assert again.returncode == 0, err[-800:]
-    assert (tmp_path / "run" / "model.safetensors").is_file() and "trained 1 steps" in out

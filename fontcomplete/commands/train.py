@@ -20,7 +20,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from fontcomplete.commands import options
 from fontcomplete.errors import FontcompleteError
 
 
@@ -50,8 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="render without reading or writing the cache")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where training runs")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (the log is still written)")
-    parser.add_argument("--workers", type=options.number(int, 1, 256), default=None, metavar="N",
-                        help="processes that draft the donor drafts of --g-drafts (default: one per CPU core)")
     add_config_arguments(parser)
 
 
@@ -83,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         summary = train(config, args.out, args.source, args.target, holdout=args.holdout,
                         init=resolve_model_dir(args.init) if args.init else None,
                         resume=args.resume, cache_dir=cache_dir, device=args.device, progress=not args.no_progress,
-                        charset=charset, workers=args.workers)
+                        charset=charset)
     except KeyboardInterrupt:
         print(f"fontcomplete train: interrupted; if training had started, its last step is checkpointed in "
               f"{args.out}: continue with --resume", file=sys.stderr)

@@ -25,15 +25,11 @@ class GeneratorConfig:
     depth: Optional[int] = option(None, "encoder layers (default: halve until the map is odd, 128 px → 1×1); "
                                         "fewer keep a spatial bottleneck (5 at 128 px → 4×4)")
     max_mult: int = option(8, "cap on the channel multiplier of deep layers")
-    norm: Literal["batch", "instance"] = option("batch", "normalisation in encoder/decoder layers")
-    dropout: float = option(0.0, "dropout in the three innermost decoder layers (pix2pix used 0.5)")
     attention_sizes: tuple[int, ...] = option((), "feature-map sizes (px) that get a self-attention block")
     exemplars: int = option(0, "the target's own glyphs of k other characters, nearest by the left, right, top, "
                                 "bottom half of the source drawing in turn, as 2k extra input channels (their "
                                 "source and target renders); 0 = the source alone")
     embedding_dim: int = option(128, "size of the style (category) embedding joined at the bottleneck")
-    drafts: bool = option(False, "two more input channels: a draft of the glyph assembled from the target's own "
-                                 "drawings of other characters, and the draft's confidence map")
 
     def __post_init__(self) -> None:
         """Ranges a model file must respect, checked before any network is built (a wrong value could ask for
@@ -41,8 +37,6 @@ class GeneratorConfig:
         checks = [(1 <= self.ngf <= 256, "ngf must be 1..256"),
                   (self.depth is None or 1 <= self.depth <= 9, "depth must be 1..9"),
                   (1 <= self.max_mult <= 16, "max_mult must be 1..16"),
-                  (self.norm in ("batch", "instance"), "norm must be 'batch' or 'instance'"),
-                  (0 <= self.dropout < 1, "dropout must lie in [0, 1)"),
                   (all(1 <= size <= 512 for size in self.attention_sizes), "attention_sizes must be 1..512 px"),
                   (0 <= self.exemplars <= 32, "exemplars must be 0..32"),
                   (1 <= self.embedding_dim <= 4096, "embedding_dim must be 1..4096")]
@@ -56,11 +50,8 @@ class DiscriminatorConfig:
     """Conditional discriminator over (source, image) pairs with Linear binary and category heads."""
 
     ndf: int = option(32, "channels of the first conv layer (doubling per layer, capped at 8*ndf)")
-    norm: Literal["batch", "instance", "none"] = option("batch", "normalisation after each inner conv")
     feature_size: int = option(16, "downsample (stride 2) until the feature map is at most this size")
     final_channels: int = option(1, "channels of the last conv, flattened into the Linear heads")
-    blur: bool = option(False, "Gaussian-blur the final feature map before the heads (a smoother, weaker critic)")
-    spectral_norm: bool = option(False, "spectral normalisation on every conv and Linear layer")
 
 
 @dataclass(frozen=True)
@@ -88,8 +79,8 @@ class TrainConfig:
     batch_size: int = option(16, "images per step (per process under torchrun)")
     lr: float = option(1e-3, "peak generator learning rate")
     d_lr: float = option(1e-3, "peak discriminator learning rate")
-    lr_floor: float = option(2e-4, "generator learning rate at the end of the schedule (D decays by the same factor)")
-    schedule: Literal["cosine", "step", "constant"] = option("cosine", "LR decay from lr to lr_floor")
+    lr_floor: float = option(2e-4, "generator learning rate at the end of the cosine schedule (D decays by the same "
+                                   "factor)")
     warmup_steps: int = option(100, "linear LR warm-up steps")
     beta1: float = option(0.5, "Adam beta1")
     beta2: float = option(0.999, "Adam beta2")
@@ -136,7 +127,7 @@ def cpu_preset() -> TrainConfig:
     """
     return TrainConfig(
         image_size=128,
-        generator=GeneratorConfig(ngf=32, norm="batch", attention_sizes=(), exemplars=8),
+        generator=GeneratorConfig(ngf=32, attention_sizes=(), exemplars=8),
         discriminator=DiscriminatorConfig(ndf=16),
         loss=LossConfig(l1=100.0, const=0.0, cheat=1.0, category=1.0),
         batch_size=8,
@@ -155,8 +146,8 @@ def full_preset() -> TrainConfig:
     """256 px, ngf 64, self-attention at 32 and 16 px, 8 exemplars, every zi2zi loss: for GPUs."""
     return TrainConfig(
         image_size=256,
-        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), dropout=0.0, exemplars=8),
-        discriminator=DiscriminatorConfig(ndf=64, spectral_norm=False),
+        generator=GeneratorConfig(ngf=64, attention_sizes=(32, 16), exemplars=8),
+        discriminator=DiscriminatorConfig(ndf=64),
         loss=LossConfig(l1=100.0, const=15.0, cheat=1.0, category=1.0),
         batch_size=32,
         lr=1e-3,
@@ -181,9 +172,10 @@ def to_dict(config) -> dict:
 
 # Options that measurements retired (docs/experiments.md): a saved config may still name them, at the value that
 # switched them off; any other value is a model this version cannot reproduce.
-RETIRED = {"GeneratorConfig": {"residual": False, "skipless": 0},
+RETIRED = {"GeneratorConfig": {"residual": False, "skipless": 0, "norm": "batch", "dropout": 0.0, "drafts": False},
+           "DiscriminatorConfig": {"norm": "batch", "blur": False, "spectral_norm": False},
            "LossConfig": {"bce": 0.0, "dice": 0.0, "cldice": 0.0, "cldice_iters": 10},
-           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0}}
+           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0, "schedule": "cosine"}}
 
 
 def from_dict(cls, data: dict):

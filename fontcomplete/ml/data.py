@@ -110,11 +110,9 @@ class Batches:
     """Seeded, resumable batches from in-memory uint8 tensors: batch k of a run is a pure function of (seed, k)."""
 
     def __init__(self, pairs: PairSet, batch_size: int, seed: int, jitter: int = 0, rank: int = 0, world: int = 1,
-                 exemplars: tuple | None = None, extra: np.ndarray | None = None):
-        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels; extra
-        (uint8 (N, C, S, S), e.g. donor drafts) adds C more after them."""
+                 exemplars: tuple | None = None):
+        """exemplars: (ExemplarBank, int64 (N, k) neighbour indices of each pair) adds 2k input channels."""
         self.exemplars = exemplars
-        self.extra = torch.from_numpy(extra) if extra is not None else None
         self.sources = torch.from_numpy(pairs.sources)
         self.targets = torch.from_numpy(pairs.targets)
         self.style_ids = torch.from_numpy(pairs.style_ids)
@@ -140,8 +138,6 @@ class Batches:
         if self.exemplars is not None:
             bank, neighbours = self.exemplars
             source = torch.cat([source, torch.from_numpy(bank.channels(neighbours[index.numpy()]))], 1)
-        if self.extra is not None:
-            source = torch.cat([source, self.extra[index]], 1)
         if self.jitter:
             source, target = shift_together(shift_generator(self.seed, step, self.rank), self.jitter, source, target)
         non_blocking = device.type == "cuda"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.parametrizations import spectral_norm
 
 from fontcomplete.ml.config import DiscriminatorConfig, GeneratorConfig
 
@@ -21,15 +20,6 @@ def encoder_depth(image_size: int) -> int:
         image_size //= 2
         depth += 1
     return depth
-
-
-def make_norm(kind: str, channels: int, spatial: int) -> nn.Module:
-    """BatchNorm/InstanceNorm (instance norm is skipped on 1×1 maps, where it is undefined)."""
-    if kind == "batch":
-        return nn.BatchNorm2d(channels)
-    if kind == "instance" and spatial > 1:
-        return nn.InstanceNorm2d(channels, affine=True)
-    return nn.Identity()
 
 
 class SelfAttention(nn.Module):
@@ -54,14 +44,13 @@ class SelfAttention(nn.Module):
 class Generator(nn.Module):
     """U-Net: source ink (B,C,S,S) in 0..1 + style ids (B,) → generated ink (B,1,S,S) in 0..1.
 
-    Channel 0 is the source glyph; with k exemplars, channels 1..2k are each exemplar's source then target render;
-    with drafts, the last two are the donor draft and its confidence map.
+    Channel 0 is the source glyph; with k exemplars, channels 1..2k are each exemplar's source then target render.
     """
 
     def __init__(self, config: GeneratorConfig, image_size: int, num_styles: int):
         super().__init__()
         self.config, self.image_size = config, image_size
-        self.in_channels = 1 + 2 * config.exemplars + (2 if config.drafts else 0)
+        self.in_channels = 1 + 2 * config.exemplars
         depth = encoder_depth(image_size)
         if config.depth is not None:
             if not 1 <= config.depth <= depth:
@@ -77,7 +66,7 @@ class Generator(nn.Module):
                 inner = i == depth - 1
                 layers = [nn.LeakyReLU(0.2), nn.Conv2d(channels[i - 1], channels[i], 4, 2, 1, bias=inner)]
                 if not inner:
-                    layers.append(make_norm(config.norm, channels[i], sizes[i]))
+                    layers.append(nn.BatchNorm2d(channels[i]))
             if sizes[i] in config.attention_sizes:
                 layers.append(SelfAttention(channels[i]))
             self.down.append(nn.Sequential(*layers))
@@ -89,9 +78,7 @@ class Generator(nn.Module):
                 layers = [nn.ReLU(), nn.ConvTranspose2d(inputs, 1, 4, 2, 1)]
             else:
                 layers = [nn.ReLU(), nn.ConvTranspose2d(inputs, channels[i - 1], 4, 2, 1, bias=False),
-                          make_norm(config.norm, channels[i - 1], sizes[i - 1])]
-                if config.dropout > 0 and i >= depth - 3:
-                    layers.append(nn.Dropout(config.dropout))
+                          nn.BatchNorm2d(channels[i - 1])]
                 if sizes[i - 1] in config.attention_sizes:
                     layers.append(SelfAttention(channels[i - 1]))
             self.up.append(nn.Sequential(*layers))
@@ -144,39 +131,23 @@ class Discriminator(nn.Module):
     def __init__(self, config: DiscriminatorConfig, image_size: int, num_styles: int):
         super().__init__()
         self.config = config
-        wrap = spectral_norm if config.spectral_norm else (lambda module: module)
-        layers: list[nn.Module] = [wrap(nn.Conv2d(2, config.ndf, 5, 2, 2)), nn.LeakyReLU(0.2)]
+        layers: list[nn.Module] = [nn.Conv2d(2, config.ndf, 5, 2, 2), nn.LeakyReLU(0.2)]
         size, channels, i = image_size // 2, config.ndf, 1
         while size > config.feature_size:
             out = config.ndf * min(2**i, 8)
-            layers += [wrap(nn.Conv2d(channels, out, 5, 2, 2, bias=config.norm == "none")),
-                       make_norm(config.norm, out, size // 2), nn.LeakyReLU(0.2)]
+            layers += [nn.Conv2d(channels, out, 5, 2, 2, bias=False), nn.BatchNorm2d(out), nn.LeakyReLU(0.2)]
             size, channels, i = size // 2, out, i + 1
-        layers += [wrap(nn.Conv2d(channels, config.final_channels, 5, 1, 2)),
-                   make_norm(config.norm, config.final_channels, size), nn.LeakyReLU(0.2)]
+        layers += [nn.Conv2d(channels, config.final_channels, 5, 1, 2), nn.BatchNorm2d(config.final_channels),
+                   nn.LeakyReLU(0.2)]
         self.features = nn.Sequential(*layers)
-        self.blur = Blur(config.final_channels) if config.blur else nn.Identity()
         flat = config.final_channels * size * size
-        self.binary = wrap(nn.Linear(flat, 1))
-        self.category = wrap(nn.Linear(flat, num_styles))
+        self.binary = nn.Linear(flat, 1)
+        self.category = nn.Linear(flat, num_styles)
         init_weights(self)
 
     def forward(self, source: torch.Tensor, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        h = self.blur(self.features(torch.cat([source, image], 1) * 2 - 1)).flatten(1)
+        h = self.features(torch.cat([source, image], 1) * 2 - 1).flatten(1)
         return self.binary(h), self.category(h)
-
-
-class Blur(nn.Module):
-    """Fixed 3×3 binomial (Gaussian-like) depthwise blur."""
-
-    def __init__(self, channels: int):
-        super().__init__()
-        kernel = torch.tensor([1.0, 2.0, 1.0])
-        kernel = (kernel[:, None] * kernel[None, :]) / 16
-        self.register_buffer("kernel", kernel.expand(channels, 1, 3, 3).contiguous(), persistent=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.kernel.to(x.dtype), padding=1, groups=x.shape[1])
 
 
 def init_weights(module: nn.Module) -> None:

@@ -31,7 +31,7 @@ def style_names(targets) -> list[str]:
 
 def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *, holdout: Path | None = None,
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
-          progress: bool = True, log=print, charset: set[int] | None = None, workers: int | None = None) -> dict:
+          progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
     """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
     from fontcomplete.fonts import machine_drawn_note, open_drawn_font, open_font
 
@@ -65,8 +65,7 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
         log(f"--max-minutes {config.max_minutes:g}: the whole run, calibration included, ends by "
             f"{time.strftime('%H:%M:%S', time.localtime(time.time() + deadline - time.perf_counter()))}")
     result = fit(config, out_dir, train_pairs, held_pairs, categories, val_pairs=val_pairs, generator=generator,
-                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, cache_dir=cache_dir,
-                 workers=workers, deadline=deadline)
+                 resume=resume, device=dist.device, progress=progress, summary=summary, dist=dist, deadline=deadline)
     if dist.main and len(val_pairs):
         targets = {categories[k]: (font, k) for font, k in zip(target_fonts, style_of_target)}
         log(f"calibrating the trace of the last and the best checkpoint on {len(np.unique(val_pairs.codepoints))} "

@@ -52,12 +52,12 @@ class Stylizer:
 
     def __init__(self, generator: torch.nn.Module, info: ModelInfo, style_id: int, device: torch.device,
                  batch_size: int, model_id: str = "model", bank: ExemplarBank | None = None,
-                 views: int = DEFAULT_VIEWS, donors=None, renders: tuple | None = None):
+                 views: int = DEFAULT_VIEWS, renders: tuple | None = None):
         self.generator, self.info, self.style_id, self.base_id = generator, info, style_id, model_id
         self.device, self.batch_size = device, max(int(batch_size), 1)
         self.image_size = info.image_size
         self.half = device.type == "cuda"
-        self.bank, self.donors = bank, donors  # exemplars; fontcomplete.donors.DonorBank for a drafts model
+        self.bank = bank  # the target's glyphs it reads as exemplars (with_target)
         self.views = view_list(views)
         self.renders = renders  # (codepoints, target_renders()) that with_target read the target's glyphs from
 
@@ -73,36 +73,23 @@ class Stylizer:
         """How many of the target's own glyphs the model looks at per generated glyph (0: none)."""
         return self.info.generator.exemplars
 
-    @property
-    def drafts(self) -> bool:
-        """Whether the model reads a donor draft of each glyph (assembled from the target's own drawings)."""
-        return self.info.generator.drafts
-
     def with_target(self, source, target, codepoints) -> Stylizer:
-        """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones): as exemplars, and as the
-        donors of each glyph's draft for a drafts model.
+        """This model drawing on the target's glyphs for `codepoints` (designer-drawn ones) as exemplars.
 
-        Returns self when the model reads neither. The renders' digest joins the model id, so outline caches and
+        Returns self when the model reads none. The renders' digest joins the model id, so outline caches and
         provenance tell fills from different target glyph sets apart.
         """
-        if not (self.exemplars or self.drafts):
+        if not self.exemplars:
             return self
         codes, sources, targets = target_renders(source, target, codepoints, self.image_size, default_cache_dir())
-        bank = ExemplarBank(sources, targets, self.exemplars) if self.exemplars else None
-        donors = None
-        if self.drafts:
-            from fontcomplete.donors import DonorBank
-
-            donors = DonorBank(codes, sources, targets)
         return Stylizer(self.generator, self.info, self.style_id, self.device, self.batch_size,
-                        f"{self.base_id}+exemplars@{renders_digest(sources, targets)}", bank, len(self.views),
-                        donors, (frozenset(codepoints), (codes, sources, targets)))
+                        f"{self.base_id}+exemplars@{renders_digest(sources, targets)}",
+                        ExemplarBank(sources, targets, self.exemplars), len(self.views),
+                        (frozenset(codepoints), (codes, sources, targets)))
 
     def donor_bank(self, source, target, codepoints):
         """The target's glyphs for `codepoints` (designer-drawn ones) as a fontcomplete.donors.DonorBank at this
-        model's size: the one it drafts from, else one built from the renders with_target read (or reads them)."""
-        if self.donors is not None:
-            return self.donors
+        model's size: from the renders with_target read, else read now."""
         from fontcomplete.donors import DonorBank
 
         if self.renders is not None and self.renders[0] == frozenset(codepoints):
@@ -129,7 +116,7 @@ class Stylizer:
         if images.ndim != 3 or images.shape[1:] != (self.image_size, self.image_size) or images.dtype != np.uint8:
             raise FontcompleteError(f"the model takes uint8 renders of shape (N, {self.image_size}, "
                                     f"{self.image_size}); got {images.dtype} {images.shape}")
-        if (self.exemplars and self.bank is None) or (self.drafts and self.donors is None):
+        if self.exemplars and self.bank is None:
             raise FontcompleteError(f"model {self.model_id} draws on the target's own glyphs ({self.exemplars} "
                                     "exemplars each) and was given none")
         out = np.empty(images.shape, np.float32)
@@ -148,16 +135,9 @@ class Stylizer:
     def _views(self, chunk: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int]]]:
         """(uint8 (N, C, S, S) generator input, (dy, dx) shift) of each view of the source renders `chunk`."""
         if self.bank is None:
-            views = [(chunk[:, None], shift) for shift in self.views]
-        else:
-            sets = rank_sets(self.exemplars, len(self.views))
-            views = [(inputs, (0, 0)) for inputs in self.bank.inputs_per_set(chunk, None, sets)]
-        if self.donors is None:
-            return views
-        from fontcomplete.ml.drafts import draft_channels
-
-        drafts = draft_channels(self.donors, [-1] * len(chunk), chunk)  # the same draft in every view
-        return [(np.concatenate([inputs, drafts], 1), shift) for inputs, shift in views]
+            return [(chunk[:, None], shift) for shift in self.views]
+        sets = rank_sets(self.exemplars, len(self.views))
+        return [(inputs, (0, 0)) for inputs in self.bank.inputs_per_set(chunk, None, sets)]
 
 
 def load_stylizer(model_dir: str | Path, style: str | None = None, device: str = "auto",

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from fontcomplete.atomic import write_atomic
@@ -88,11 +87,10 @@ def check_resumable(saved: TrainConfig, config: TrainConfig) -> None:
 def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: PairSet, categories: list[str], *,
         val_pairs: PairSet | None = None, generator=None, resume: bool = False,
         device: torch.device = torch.device("cpu"), progress: bool = True, summary: dict | None = None,
-        dist: Dist | None = None, cache_dir: Path | None = None, workers: int | None = None,
-        deadline: float | None = None) -> dict:
+        dist: Dist | None = None, deadline: float | None = None) -> dict:
     """Train on in-memory pairs until a stop criterion; returns the training summary (also in config.json).
-    `workers`: processes that draft the donor drafts (default: one per core). `deadline` (a time.perf_counter()
-    value): the whole run ends by then, so training stops early enough to calibrate both checkpoints after it.
+    `deadline` (a time.perf_counter() value): the whole run ends by then, so training stops early enough to
+    calibrate both checkpoints after it.
 
     Each checkpoint scores the held-out pairs; best/ keeps the model that scores highest on `val_pairs` if any are
     given, else on the held-out pairs.
@@ -106,12 +104,7 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     torch.manual_seed(config.seed)
     scored = {"heldout": held_pairs, "val": val_pairs if val_pairs is not None else held_pairs.select(slice(0, 0))}
     exemplars, inputs = _exemplar_inputs(config, train_pairs, scored)
-    extra = None
-    if config.generator.drafts:
-        extra, scored_drafts = _draft_inputs(train_pairs, scored, cache_dir, workers)
-        inputs = {name: np.concatenate([_as_channels(inputs[name]), scored_drafts[name]], 1) for name in inputs}
-    batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars,
-                      extra)
+    batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = _restore(trainer, out_dir, config, train_pairs, resume, device)
     if dist.world > 1:
@@ -145,33 +138,6 @@ def _exemplar_inputs(config: TrainConfig, train_pairs: PairSet, scored: dict) ->
     nearest = rank_sets(config.generator.exemplars, 1)
     neighbours = bank.neighbour_sets(train_pairs.sources, train_pairs.style_ids, nearest, in_bank=True)[:, 0]
     return (bank, neighbours), {name: bank.inputs(pairs.sources, pairs.style_ids) for name, pairs in scored.items()}
-
-
-def _draft_inputs(train_pairs: PairSet, scored: dict, cache_dir: Path | None,
-                  workers: int | None = None) -> tuple[np.ndarray, dict]:
-    """Draft channels (fontcomplete.ml.drafts) of the training pairs, each drafted from the other training
-    characters of its style (never itself), and of the scored pairs (never in a bank)."""
-    from fontcomplete.donors import DonorBank
-    from fontcomplete.fill import default_workers
-    from fontcomplete.ml.drafts import cached_draft_channels
-
-    size = train_pairs.sources.shape[-1]
-    train = np.zeros((len(train_pairs), 2, size, size), np.uint8)
-    out = {name: np.zeros((len(pairs), 2, size, size), np.uint8) for name, pairs in scored.items()}
-    for style in np.unique(train_pairs.style_ids):
-        own = train_pairs.style_ids == style
-        bank = DonorBank(train_pairs.codepoints[own], train_pairs.sources[own], train_pairs.targets[own])
-        train[own] = cached_draft_channels(bank, train_pairs.codepoints[own], train_pairs.sources[own], cache_dir,
-                                           default_workers() if workers is None else workers)
-        for name, pairs in scored.items():
-            mine = pairs.style_ids == style
-            if mine.any():
-                out[name][mine] = cached_draft_channels(bank, pairs.codepoints[mine], pairs.sources[mine], cache_dir)
-    return train, out
-
-
-def _as_channels(images: np.ndarray) -> np.ndarray:
-    return images[:, None] if images.ndim == 3 else images
 
 
 def _restore(trainer: Trainer, out_dir: Path, config: TrainConfig, train_pairs: PairSet, resume: bool,

@@ -15,15 +15,10 @@ from fontcomplete.ml.networks import Discriminator, Generator
 
 
 def lr_factor(config: TrainConfig, step: int, progress: float) -> float:
-    """Multiplier of the peak LRs: linear warm-up, then decay to lr_floor/lr as progress goes 0 → 1."""
+    """Multiplier of the peak LRs: linear warm-up, then cosine decay to lr_floor/lr as progress goes 0 → 1."""
     floor = config.lr_floor / config.lr
     progress = min(max(progress, 0.0), 1.0)
-    if config.schedule == "cosine":
-        factor = floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
-    elif config.schedule == "step":
-        factor = floor ** (min(int(progress * 3), 2) / 2)  # 1, sqrt(floor), floor over thirds of the run
-    else:
-        factor = 1.0
+    factor = floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
     if config.warmup_steps > 0:
         factor *= min(1.0, (step + 1) / config.warmup_steps)
     return factor
