@@ -24,9 +24,9 @@ import numpy as np
 from fontTools.ttLib import TTFont
 from fontTools.varLib.instancer import instantiateVariableFont
 
-from fontcomplete.charsets import is_han, resolve_charsets
-from fontcomplete.fonts import open_font
-from fontcomplete.raster import render, render_outline
+from fontcomplete.core.charsets import is_han, resolve_charsets
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_outline
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zen-maru-gothic-tc" / "sources"
 SIZE = 128

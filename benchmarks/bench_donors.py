@@ -19,14 +19,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fontcomplete.charsets import is_han, read_charset_file  # noqa: E402
-from fontcomplete.donors import DonorBank  # noqa: E402
-from fontcomplete.evaluate import render_generated  # noqa: E402
-from fontcomplete.fill import Generated, copy_glyphs  # noqa: E402
-from fontcomplete.fonts import open_font  # noqa: E402
-from fontcomplete.metrics import score, summarize  # noqa: E402
-from fontcomplete.raster import render, render_many  # noqa: E402
-from fontcomplete.trace import TraceSettings, trace_to_recording  # noqa: E402
+from fontcomplete.complete.evaluate import render_generated  # noqa: E402
+from fontcomplete.core.charsets import is_han, read_charset_file  # noqa: E402
+from fontcomplete.core.scores import score, summarize  # noqa: E402
+from fontcomplete.fonts.font import open_font  # noqa: E402
+from fontcomplete.fonts.raster import render, render_many  # noqa: E402
+from fontcomplete.generate.donors import DonorBank  # noqa: E402
+from fontcomplete.generate.stylize import Generated, copy_glyphs  # noqa: E402
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc"
 SIZE, EVAL_SIZE = 128, 256

@@ -28,12 +28,12 @@ from scipy import ndimage
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fontcomplete.charsets import read_charset_file  # noqa: E402
-from fontcomplete.evaluate import evaluate  # noqa: E402
-from fontcomplete.fonts import open_font  # noqa: E402
-from fontcomplete.metrics import counters, ink_iou, pieces, summarize  # noqa: E402
-from fontcomplete.raster import render_many  # noqa: E402
-from fontcomplete.trace import TraceSettings, binarize, despeckled  # noqa: E402
+from fontcomplete.complete.evaluate import evaluate  # noqa: E402
+from fontcomplete.core.charsets import read_charset_file  # noqa: E402
+from fontcomplete.core.scores import counters, ink_iou, pieces, summarize  # noqa: E402
+from fontcomplete.fonts.font import open_font  # noqa: E402
+from fontcomplete.fonts.raster import render_many  # noqa: E402
+from fontcomplete.outlines.trace import TraceSettings, binarize, despeckled  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc"
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(12))

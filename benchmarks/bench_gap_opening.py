@@ -5,7 +5,7 @@
 
 Runs the model once over the example's held-out characters (`holdout`) or its run's validation characters
 (`validation`), through fill's path (5 views, exemplars from Zen Maru Gothic's other characters, never the held-out
-or validation ones), then traces its ink at each gap opening strength (fontcomplete.trace.open_gaps; `--window`
+or validation ones), then traces its ink at each gap opening strength (fontcomplete.outlines.trace.open_gaps; `--window`
 px at 128 px) and scores the outlines at 256 px against the real glyphs: ink IoU, SSIM and the topology shares.
 """
 
@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fontcomplete import trace  # noqa: E402
-from fontcomplete.charsets import read_charset_file  # noqa: E402
-from fontcomplete.evaluate import render_generated  # noqa: E402
-from fontcomplete.fill import Generated  # noqa: E402
-from fontcomplete.fonts import open_font  # noqa: E402
-from fontcomplete.metrics import score, summarize  # noqa: E402
-from fontcomplete.raster import render, render_many  # noqa: E402
-from fontcomplete.trace import TraceSettings, trace_to_recording  # noqa: E402
+from fontcomplete.complete.evaluate import render_generated  # noqa: E402
+from fontcomplete.core.charsets import read_charset_file  # noqa: E402
+from fontcomplete.core.scores import score, summarize  # noqa: E402
+from fontcomplete.fonts.font import open_font  # noqa: E402
+from fontcomplete.fonts.raster import render, render_many  # noqa: E402
+from fontcomplete.generate.stylize import Generated  # noqa: E402
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc"
 

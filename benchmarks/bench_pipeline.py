@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from fontcomplete.charsets import resolve_charsets
-from fontcomplete.fill import default_workers, stylize_glyphs, tracer_pool
-from fontcomplete.fonts import open_font
-from fontcomplete.merge import NewGlyph, merge_glyphs, save_atomic
-from fontcomplete.raster import render_many
+from fontcomplete.complete.merge import NewGlyph, merge_glyphs, save_atomic
+from fontcomplete.core.charsets import resolve_charsets
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render_many
+from fontcomplete.generate.stylize import default_workers, stylize_glyphs, tracer_pool
 
 
 class SourceRenders:

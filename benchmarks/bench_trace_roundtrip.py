@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from fontcomplete.charsets import resolve_charsets
-from fontcomplete.fill import Generated
-from fontcomplete.fonts import open_font
-from fontcomplete.metrics import score, summarize
-from fontcomplete.raster import render, render_outline
-from fontcomplete.trace import TraceSettings, trace_to_recording
+from fontcomplete.core.charsets import resolve_charsets
+from fontcomplete.core.scores import score, summarize
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_outline
+from fontcomplete.generate.stylize import Generated
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
 
 
 def main() -> None:

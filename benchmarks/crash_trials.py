@@ -113,8 +113,8 @@ def kill_all(pids: list[int]) -> None:
 
 def recover(paths: list[Path]) -> str:
     """Take the targets' locks and recover them as the next run would; '' or the refusal."""
-    from fontcomplete import journal
-    from fontcomplete.errors import FontcompleteError
+    from fontcomplete.core.errors import FontcompleteError
+    from fontcomplete.storage import journal
 
     try:
         with journal.writing(paths):

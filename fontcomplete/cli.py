@@ -9,7 +9,7 @@ import signal
 import sys
 
 from fontcomplete import __version__
-from fontcomplete.errors import FontcompleteError, InterruptedAfterSave
+from fontcomplete.core.errors import FontcompleteError, InterruptedAfterSave
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

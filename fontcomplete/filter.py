@@ -28,10 +28,10 @@ from pathlib import Path
 from ufo2ft.constants import FILTERS_KEY
 from ufo2ft.filters import BaseFilter, BaseIFilter, getFilterClass
 
-from fontcomplete.engine import Completer, CompleteSettings
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.merge import NewGlyph, build_glyph, learn_metrics
-from fontcomplete.ufo_glyphs import han_glyphs
+from fontcomplete.complete.engine import Completer, CompleteSettings
+from fontcomplete.complete.merge import NewGlyph, build_glyph, learn_metrics
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.ufo_glyphs import han_glyphs
 
 logger = logging.getLogger(__name__)
 LIB_NAMESPACE = "fontcomplete"
@@ -139,7 +139,7 @@ def check_lib_filters(path: str | Path) -> list[str]:
 
         lib = DesignSpaceDocument.fromfile(path).lib
     else:
-        from fontcomplete.ufo_glyphs import open_ufo
+        from fontcomplete.fonts.ufo_glyphs import open_ufo
 
         lib = open_ufo(path).lib
     entries = [e for e in lib.get(FILTERS_KEY, []) if str(e.get("namespace", "")).startswith(LIB_NAMESPACE)]

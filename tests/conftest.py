@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import fontcomplete.engine
+import fontcomplete.complete.engine
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -18,7 +18,7 @@ def isolated_cache(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fresh_models(monkeypatch):
     """Each test loads its own models: the engine keeps loaded models for the life of a process."""
-    monkeypatch.setattr(fontcomplete.engine, "_STYLIZERS", {})
+    monkeypatch.setattr(fontcomplete.complete.engine, "_STYLIZERS", {})
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fontcomplete.cache import Cache, default_cache_dir, open_cache, outline_key
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.generators import Copy, Model, generate_cached
-from fontcomplete.trace import TraceSettings
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.fonts.font import open_font
+from fontcomplete.generate.cache import Cache, default_cache_dir, open_cache, outline_key
+from fontcomplete.generate.generators import Copy, Model, generate_cached
+from fontcomplete.outlines.trace import TraceSettings
 
 DATA = Path(__file__).parent / "data"
 FRAME = EmFrame(0, -120, 1000)
@@ -91,7 +91,7 @@ def test_copy_mode_is_cached(tmp_path, source, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("copy_glyphs called on a warm cache")
 
-    monkeypatch.setattr("fontcomplete.generators.copy_glyphs", fail)
+    monkeypatch.setattr("fontcomplete.generate.generators.copy_glyphs", fail)
     assert copy_outlines(Cache(tmp_path), source, codepoints) == first
 
 

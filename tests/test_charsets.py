@@ -2,14 +2,14 @@
 
 import pytest
 
-from fontcomplete.charsets import (
+from fontcomplete.core.charsets import (
     BUILTIN_CHARSETS,
     builtin_charset,
     is_han,
     parse_charset_text,
     resolve_charsets,
 )
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from fixtures import rect_drawer
 
-from fontcomplete.checks import check_glyph, failed_checks
-from fontcomplete.fill import Generated, copy_glyphs
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.fonts.font import open_font
+from fontcomplete.generate.sanity import check_glyph, failed_checks
+from fontcomplete.generate.stylize import Generated, copy_glyphs
 
 SOURCE = open_font(Path(__file__).parent / "data" / "NotoSansTC-Subset.otf")
 FRAME = EmFrame(0, -120, 1000)

@@ -10,12 +10,12 @@ from fontTools.pens.recordingPen import RecordingPen
 from test_filter import SOURCE
 from test_redraw import FRAME, wobbly_stem
 
-from fontcomplete.conventions import Conventions, learn_conventions, stem_fit
-from fontcomplete.evaluate import evaluate
-from fontcomplete.fonts import open_font
-from fontcomplete.outline_checks import contour_segments
-from fontcomplete.redraw import redraw
-from fontcomplete.trace import TraceSettings, trace_to_recording
+from fontcomplete.complete.evaluate import evaluate
+from fontcomplete.fonts.font import open_font
+from fontcomplete.outlines.checks import contour_segments
+from fontcomplete.outlines.conventions import Conventions, learn_conventions, stem_fit
+from fontcomplete.outlines.redraw import redraw
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
 
 
 def strokes(upright: float, level: float, shift: int = 0) -> list:

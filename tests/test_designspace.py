@@ -17,16 +17,16 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTFont
 
-from fontcomplete.designspace import master_files
-from fontcomplete.engine import Completer, CompleteSettings, complete_masters
-from fontcomplete.fill import copy_outline
-from fontcomplete.fit import fit_outline
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.outline import structure
-from fontcomplete.place import open_plan, place
-from fontcomplete.plan import Master, plan_masters
-from fontcomplete.raster import render, render_outline
+from fontcomplete.complete.engine import Completer, CompleteSettings, complete_masters
+from fontcomplete.complete.place import open_plan, place
+from fontcomplete.complete.plan import Master, plan_masters
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.outline import structure
+from fontcomplete.fonts.designspace import master_files
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_outline
+from fontcomplete.generate.stylize import copy_outline
+from fontcomplete.outlines.onto_ink import fit_outline
 
 DATA = Path(__file__).parent / "data"
 REGULAR = DATA / "NotoSansTC-Subset.otf"

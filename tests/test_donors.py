@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fontcomplete.donors import DonorBank
+from fontcomplete.generate.donors import DonorBank
 
 SIZE = 64
 
@@ -67,7 +67,7 @@ def test_a_donor_is_placed_where_the_character_has_the_part():
 
 
 def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
-    from fontcomplete.donors import map_drafts
+    from fontcomplete.generate.donors import map_drafts
 
     queries = np.stack([np.roll(np.maximum(block(*LEFT), block(*RIGHT)), k % 5, axis=1) for k in range(70)])
     codepoints = [100 + k for k in range(70)]
@@ -81,7 +81,7 @@ def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
 CTRL_C_SCRIPT = """
 import os, signal, sys, threading, time
 import numpy as np
-from fontcomplete.donors import DonorBank, map_drafts
+from fontcomplete.generate.donors import DonorBank, map_drafts
 rng = np.random.default_rng(0)
 images = (rng.random((40, 64, 64)) > 0.7).astype(np.uint8) * 255
 bank = DonorBank(list(range(40)), images, images)

@@ -12,10 +12,10 @@ import ufoLib2
 from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_designspace
 
 from fontcomplete.cli import main
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.plan import Master, plan_masters
-from fontcomplete.provenance import PROVENANCE_KEY, is_edited, outline_digest
+from fontcomplete.complete.plan import Master, plan_masters
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.provenance import PROVENANCE_KEY, is_edited, outline_digest
+from fontcomplete.fonts.font import open_font
 
 ADDED = sorted(set(WANT) - set(HAVE))
 

@@ -2,10 +2,10 @@ import numpy as np
 from fixtures import make_ufo
 from test_filter import SOURCE
 
-from fontcomplete.donors import DonorBank
-from fontcomplete.evaluate import evaluate, write_proof
-from fontcomplete.fonts import open_font
-from fontcomplete.raster import render_many
+from fontcomplete.complete.evaluate import evaluate, write_proof
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render_many
+from fontcomplete.generate.donors import DonorBank
 
 HELD = [ord(c) for c in "永字"]
 DRAWN = [ord(c) for c in "八法一二"]

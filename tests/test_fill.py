@@ -3,10 +3,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fontcomplete.fill import copy_glyphs, frame_to_frame, stylize_glyphs, tracer_pool
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.raster import render, render_outline
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_outline
+from fontcomplete.generate.stylize import copy_glyphs, frame_to_frame, stylize_glyphs, tracer_pool
 
 DATA = Path(__file__).parent / "data"
 TARGET_FRAME = EmFrame(0, -246, 2048)
@@ -92,7 +92,7 @@ class FaintStylizer(IdentityStylizer):
 
 
 def test_the_model_s_calibrated_threshold_applies_unless_one_is_given():
-    from fontcomplete.trace import TraceSettings
+    from fontcomplete.outlines.trace import TraceSettings
 
     source = open_font(DATA / "NotoSansTC-Subset.otf")
     codepoints = sorted(source.cmap)[1:3]

@@ -7,7 +7,7 @@ from fixtures import make_ufo, tree_mtimes, tree_snapshot
 from fontTools.ttLib import TTFont
 
 from fontcomplete.cli import main
-from fontcomplete.merge import PROVENANCE_KEY
+from fontcomplete.complete.merge import PROVENANCE_KEY
 
 DATA = Path(__file__).parent / "data"
 SOURCE = DATA / "NotoSansTC-Subset.otf"
@@ -68,7 +68,7 @@ def test_interrupt_during_generation_leaves_the_ufo_as_it_was(project, monkeypat
         yield from ()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("fontcomplete.generators.copy_glyphs", interrupted)
+    monkeypatch.setattr("fontcomplete.generate.generators.copy_glyphs", interrupted)
     assert fill(project) == 130
     assert "interrupted" in capsys.readouterr().err
     assert tree_snapshot(project / "T.ufo") == snapshot

@@ -14,10 +14,10 @@ from fixtures import make_ufo, tree_snapshot
 from fontTools.ttLib import TTFont
 from ufo2ft.constants import FILTERS_KEY
 
-import fontcomplete.engine
-from fontcomplete.errors import FontcompleteError
+import fontcomplete.complete.engine
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.filter import CompleteFilter, check_lib_filters
-from fontcomplete.raster import render_many
+from fontcomplete.fonts.raster import render_many
 
 DATA = Path(__file__).parent / "data"
 SOURCE = str(DATA / "NotoSansTC-Subset.otf")
@@ -112,7 +112,7 @@ def test_model_mode_uses_the_same_path(target, monkeypatch):
         asked.add((model, views))
         return FakeStylizer()
 
-    monkeypatch.setattr(fontcomplete.engine, "open_model", load)
+    monkeypatch.setattr(fontcomplete.complete.engine, "open_model", load)
     font = ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW and asked == {("fake", 5)}
     ufo2ft.compileOTF(ufoLib2.Font.open(target), filters=[CompleteFilter(model="fake", views=1, **filter_kwargs(target))])
@@ -132,7 +132,7 @@ class ExemplarStylizer(FakeStylizer):
 
 
 def test_exemplar_models_see_the_masters_own_glyphs(target, monkeypatch):
-    monkeypatch.setattr(fontcomplete.engine, "open_model", lambda *args: ExemplarStylizer())
+    monkeypatch.setattr(fontcomplete.complete.engine, "open_model", lambda *args: ExemplarStylizer())
     ufo = ufoLib2.Font.open(target)
     font = ufo2ft.compileOTF(ufo, filters=[CompleteFilter(model="fake", **filter_kwargs(target))])
     assert new_chars(font) == NEW
@@ -159,7 +159,7 @@ def test_one_filter_instance_completes_two_fonts_each_from_its_own_glyphs(tmp_pa
         def with_target(self, source, target, codepoints):
             return Bound(frozenset(c for c in codepoints if c > 0x2000))
 
-    monkeypatch.setattr(fontcomplete.engine, "open_model", lambda *args: Reading())
+    monkeypatch.setattr(fontcomplete.complete.engine, "open_model", lambda *args: Reading())
     (tmp_path / "chars.txt").write_text(WANT, encoding="utf-8")
     one = CompleteFilter(model="fake", source=SOURCE, charset=str(tmp_path / "chars.txt"), cache=False)
     for name, have in (("A", "永字八法"), ("B", "永一二三")):
@@ -198,12 +198,12 @@ def test_fontmake_fails_when_the_source_is_missing(target):
 
 
 def test_fast_contours_match_the_pen():
-    from fontcomplete.engine import open_source
-    from fontcomplete.fill import copy_outline
-    from fontcomplete.frame import EmFrame
-    from fontcomplete.outline import draw_into
-    from fontcomplete.raster import render
-    from fontcomplete.trace import trace_to_recording
+    from fontcomplete.complete.engine import open_source
+    from fontcomplete.core.frame import EmFrame
+    from fontcomplete.core.outline import draw_into
+    from fontcomplete.fonts.raster import render
+    from fontcomplete.generate.stylize import copy_outline
+    from fontcomplete.outlines.trace import trace_to_recording
 
     source = open_source(SOURCE)
     frame = EmFrame(0, -120, 1000)

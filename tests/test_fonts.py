@@ -5,9 +5,9 @@ from fixtures import make_source_font, make_ufo
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTCollection, TTFont
 
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fonts import open_font, split_index
-from fontcomplete.frame import EmFrame
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.fonts.font import open_font, split_index
 
 DATA = Path(__file__).parent / "data"
 

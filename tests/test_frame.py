@@ -1,6 +1,6 @@
 import pytest
 
-from fontcomplete.frame import EmFrame
+from fontcomplete.core.frame import EmFrame
 
 
 def test_font_to_pixel_maps_corners_of_the_em_box():

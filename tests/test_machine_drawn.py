@@ -13,8 +13,8 @@ from fontTools.ttLib import TTFont
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
 
 from fontcomplete.cli import main
-from fontcomplete.fonts import open_drawn_font, open_font
-from fontcomplete.provenance import is_generated
+from fontcomplete.core.provenance import is_generated
+from fontcomplete.fonts.font import open_drawn_font, open_font
 
 TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
         "--eval-count", "4", "--sample-count", "4", "--no-progress", "--threads", "1", "--g-exemplars", "4",

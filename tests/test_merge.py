@@ -7,9 +7,7 @@ import pytest
 from fixtures import make_ufo, rect_drawer, tree_mtimes, tree_snapshot
 from fontTools.ufoLib.glifLib import GlyphSet
 
-from fontcomplete import journal
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.merge import (
+from fontcomplete.complete.merge import (
     MARK_COLOR,
     PROVENANCE_KEY,
     NewGlyph,
@@ -21,6 +19,8 @@ from fontcomplete.merge import (
     open_ufo,
     save_atomic,
 )
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.storage import journal
 
 HAN = [0x4E00, 0x4E01, 0x4E03]
 PROVENANCE = {"model": "copy", "source": "Source.otf"}

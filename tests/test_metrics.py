@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from fontcomplete.metrics import counters, ink_iou, l1, pieces, score, ssim, summarize
+from fontcomplete.core.scores import counters, ink_iou, l1, pieces, score, ssim, summarize
 
 
 def square(top, left, size=32, side=10):

@@ -5,8 +5,8 @@ import json
 import pytest
 from fixtures import make_source_font, make_ufo, tree_snapshot
 
-from fontcomplete.charsets import parse_charset_text
 from fontcomplete.cli import main
+from fontcomplete.core.charsets import parse_charset_text
 
 TARGET_HAN = [0x4E00, 0x4E01]
 SOURCE_HAN = [0x4E00, 0x4E01, 0x4E03, 0x4E09, 0x20000]

@@ -5,11 +5,11 @@ from fixtures import make_ufo
 from ml_fixtures import tiny_config
 from test_filter import SOURCE
 
-from fontcomplete.fonts import open_font
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render_many
 from fontcomplete.ml.calibrate import GAP_OPENINGS, THRESHOLDS, best_calibration, calibrate_model_dir, threshold_scores
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
-from fontcomplete.raster import render_many
 
 CODES = [ord(c) for c in "永字八法一二三"]
 
@@ -99,7 +99,7 @@ def test_calibration_never_buys_overlap_with_strokes_run_together(tmp_path):
     apart, joined = truth.copy(), truth.copy()
     apart[:, 4:28, 13] = apart[:, 4:28, 16] = False  # thinner strokes: two columns of ink lost
     joined[:, 4:28, 14:16] = True  # fills the gap: one more IoU point, one piece
-    from fontcomplete.metrics import ink_ious, kept_iou, topology_matches
+    from fontcomplete.core.scores import ink_ious, kept_iou, topology_matches
 
     ious = {name: ink_ious(m, truth) for name, m in (("apart", apart), ("joined", joined))}
     assert ious["joined"].mean() > ious["apart"].mean()

@@ -7,8 +7,8 @@ import torch
 from fixtures import make_source_font, make_ufo
 from ml_fixtures import synthetic_pairs
 
-from fontcomplete.charsets import read_charset_file
-from fontcomplete.fonts import open_font
+from fontcomplete.core.charsets import read_charset_file
+from fontcomplete.fonts.font import open_font
 from fontcomplete.ml.data import (
     Batches,
     build_pairs,
@@ -48,8 +48,8 @@ def test_render_cache_is_reused_and_not_pickle(fonts, tmp_path, monkeypatch):
     assert json.loads(header)["kind"] == "renders"
     with np.load(io.BytesIO(data), allow_pickle=False) as stored:  # plain arrays: nothing to unpickle
         assert np.array_equal(stored["array"], first)
-    import fontcomplete.raster
-    monkeypatch.setattr(fontcomplete.raster, "render_many", lambda *a: pytest.fail("cache not used"))
+    import fontcomplete.fonts.raster
+    monkeypatch.setattr(fontcomplete.fonts.raster, "render_many", lambda *a: pytest.fail("cache not used"))
     assert np.array_equal(render_cached(source, names, 128, tmp_path / "cache"), first)
 
 

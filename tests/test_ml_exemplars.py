@@ -7,8 +7,8 @@ from fixtures import make_source_font, make_ufo
 from ml_fixtures import synthetic_pairs, tiny_config  # noqa: F401  (one torch thread)
 
 from fontcomplete.commands import train as train_command
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fonts import open_font
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.font import open_font
 from fontcomplete.ml.data import Batches
 from fontcomplete.ml.exemplars import ExemplarBank, bank_digest, rank_sets
 
@@ -86,7 +86,7 @@ def test_exemplar_model_trains_and_fills_from_the_targets_own_glyphs(tmp_path, m
                      "--loss-const", "1", "--eval-count", "4", "--sample-count", "4", "--no-progress",
                      "--threads", "1", "--cache-dir", tmp_path / "cache") == 0
 
-    from fontcomplete.fill import stylize_glyphs
+    from fontcomplete.generate.stylize import stylize_glyphs
     from fontcomplete.ml.stylizer import load_stylizer
 
     stylizer = load_stylizer(out / "best", device="cpu")

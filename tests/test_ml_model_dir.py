@@ -5,7 +5,7 @@ import pytest
 import torch
 from ml_fixtures import tiny_config
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.model_dir import ModelInfo, load_model, save_model, set_ink_thresholds
 from fontcomplete.ml.networks import Generator
 from fontcomplete.ml.stylizer import load_stylizer

@@ -3,8 +3,8 @@ import pytest
 import torch
 from ml_fixtures import synthetic_pairs
 
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import VIEWS
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.generate.stylize import VIEWS
 from fontcomplete.ml.config import GeneratorConfig
 from fontcomplete.ml.exemplars import ExemplarBank
 from fontcomplete.ml.model_dir import ModelInfo

@@ -8,7 +8,7 @@ import torch
 from ml_fixtures import synthetic_pairs, tiny_config
 from safetensors.torch import load_file
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.data import PairSet
 from fontcomplete.ml.train import LOG, STATE, fit
 from fontcomplete.ml.trainer import Trainer, lr_factor

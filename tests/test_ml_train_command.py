@@ -7,10 +7,10 @@ from fixtures import make_source_font, make_ufo
 from ml_fixtures import tiny_config  # noqa: F401  (one torch thread)
 
 from fontcomplete.commands import train as train_command
-from fontcomplete.conventions import conventions_of
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fonts import open_font
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.font import open_font
 from fontcomplete.ml.model_dir import read_info
+from fontcomplete.outlines.conventions import conventions_of
 
 CODES = list(range(0x4E00, 0x4E18))
 TINY = ["--g-ngf", "4", "--g-embedding-dim", "8", "--d-ndf", "4", "--batch-size", "4", "--warmup-steps", "0",
@@ -56,7 +56,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     assert run("--target", second, "--out", tuned, "--init", out, "--steps", "1", *common) == 0
     assert json.loads((tuned / "config.json").read_text())["categories"] == ["Fixture Regular", "Second Regular"]
 
-    from fontcomplete.fill import stylize_glyphs
+    from fontcomplete.generate.stylize import stylize_glyphs
     from fontcomplete.ml.stylizer import load_stylizer
 
     source_font, second_font = open_font(source), open_font(second)
@@ -67,7 +67,7 @@ def test_train_resume_init_and_stylize_end_to_end(fonts, tmp_path, monkeypatch):
     assert all(isinstance(g.outline, list) for g in glyphs)
 
     from fontcomplete.cli import main
-    from fontcomplete.merge import PROVENANCE_KEY
+    from fontcomplete.complete.merge import PROVENANCE_KEY
 
     wanted = tmp_path / "wanted.txt"
     wanted.write_text("".join(chr(c) for c in CODES[20:]), encoding="utf-8")

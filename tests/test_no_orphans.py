@@ -10,7 +10,7 @@ import pytest
 from fixtures import make_ufo
 from processes import REPO, kill_main_and_wait_for_the_group, start, wait_for_children
 
-from fontcomplete import lock
+from fontcomplete.storage import lock
 
 pytestmark = pytest.mark.slow
 EXAMPLE_SOURCE = REPO / "examples" / "zen-maru-gothic-tc" / "sources" / "NotoSansCJKtc-Subset.otf"

@@ -15,10 +15,10 @@ import pytest
 import ufoLib2
 from fixtures import HAVE, SOURCE, WANT, make_ufo, tree_snapshot, two_master_designspace
 
-from fontcomplete import journal, lock
 from fontcomplete.cli import main
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.merge import PROVENANCE_KEY
+from fontcomplete.complete.merge import PROVENANCE_KEY
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.storage import journal, lock
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,7 +71,7 @@ def _fail_save(monkeypatch, code):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code), "glyphs/uni4EBA.glif")
 
-    monkeypatch.setattr("fontcomplete.ufo_save._write_changes", fail)
+    monkeypatch.setattr("fontcomplete.storage.ufo_save._write_changes", fail)
     return []
 
 
@@ -79,7 +79,7 @@ def _fail_copy(monkeypatch, code):
     def fail(src, dst, **kwargs):
         raise OSError(code, os.strerror(code), dst)
 
-    monkeypatch.setattr("fontcomplete.ufo_save.shutil.copy2", fail)  # copytree gathers these into shutil.Error
+    monkeypatch.setattr("fontcomplete.storage.ufo_save.shutil.copy2", fail)  # copytree gathers these into shutil.Error
     return []
 
 
@@ -237,7 +237,7 @@ def run_fill(project: Path, charset: str, env: dict | None = None) -> subprocess
 
 
 def test_a_second_writer_fails_naming_the_holder(project):
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from fontcomplete.lock import locked\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from fontcomplete.storage.lock import locked\n"
                                f"with locked({str(project / 'T.ufo')!r}):\n print('held', flush=True)\n"
                                " time.sleep(60)"], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
@@ -258,7 +258,7 @@ def test_a_second_writer_fails_naming_the_holder(project):
 def test_the_lock_is_the_main_process_s_alone_a_forked_child_never_holds_it(project):
     """A child forked while the lock is held (and never told to exit) outlives its killed parent: the target is
     free at once all the same."""
-    holder = subprocess.Popen([sys.executable, "-c", "import os, time; from fontcomplete.lock import locked\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import os, time; from fontcomplete.storage.lock import locked\n"
                                f"with locked({str(project / 'T.ufo')!r}):\n"
                                " child = os.fork()\n"
                                " if child == 0:\n  time.sleep(60); os._exit(0)\n"

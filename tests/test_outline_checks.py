@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fontTools.pens.recordingPen import RecordingPen
 
-from fontcomplete.outline_checks import outline_figures, summarize_outlines
+from fontcomplete.outlines.checks import outline_figures, summarize_outlines
 
 
 def polygon(*points) -> list:

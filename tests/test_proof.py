@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fontTools.pens.recordingPen import RecordingPen
 
-from fontcomplete.frame import EmFrame
-from fontcomplete.proof import outline_with_points
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.generate.proof import outline_with_points
 
 FRAME = EmFrame(0, -120, 1000)
 

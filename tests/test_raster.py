@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from fixtures import glyph_rect, make_source_font, rect_drawer
 
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.raster import render, render_many, render_outline
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_many, render_outline
 
 
 @pytest.mark.parametrize("upm, descender", [(1000, -120), (2048, -246)])

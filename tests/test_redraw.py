@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from fontTools.pens.recordingPen import RecordingPen
 
-from fontcomplete.frame import EmFrame
-from fontcomplete.metrics import pieces
-from fontcomplete.outline import replay
-from fontcomplete.outline_checks import contour_segments, outline_figures
-from fontcomplete.raster import render_outline
-from fontcomplete.redraw import redraw
-from fontcomplete.trace import TraceSettings, trace_to_recording
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.outline import replay
+from fontcomplete.core.scores import pieces
+from fontcomplete.fonts.raster import render_outline
+from fontcomplete.outlines.checks import contour_segments, outline_figures
+from fontcomplete.outlines.redraw import redraw
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
 
 FRAME = EmFrame(0, -120, 1000)
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from fontcomplete.review import Review, confidence_array, least_sure_first
+from fontcomplete.generate.review import Review, confidence_array, least_sure_first
 
 
 def test_least_sure_first_puts_unreviewed_glyphs_last():

@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from fontcomplete.cli import main
-from fontcomplete.provenance import CONFIDENCE_MARKS, MARK_COLOR, PROVENANCE_KEY, is_machine_drawn
+from fontcomplete.core.provenance import CONFIDENCE_MARKS, MARK_COLOR, PROVENANCE_KEY, is_machine_drawn
 
 HAVE = "永字八法一二三人大天中國學書東京風雨龍鳳愛語說話門開關問間聽體電車馬魚鳥"  # drawn: the donors
 WANT = "雲雪花草木林森水火山川日月年時來去上下左右口目耳手心思想"  # generated
@@ -149,14 +149,14 @@ def test_the_text_list_is_a_charset_file_for_redoing_the_least_sure(project, tin
     assert fill(project, "--model", tiny_model, "--views", "1") == 0
     code, text, _ = review(project, capsys, "--limit", "5")
     (project / "redo.txt").write_text(text, encoding="utf-8")
-    from fontcomplete.charsets import read_charset_file
+    from fontcomplete.core.charsets import read_charset_file
 
     assert read_charset_file(project / "redo.txt") == {ord(e["character"]) for e in listed(project, capsys)[:5]}
 
 
 def test_the_proof_shows_each_model_glyph_beside_two_of_the_designer_s_related_glyphs(project, tiny_model):
     assert fill(project, "--model", tiny_model, "--views", "1", "--proof", project / "proof.png") == 0
-    from fontcomplete.proof import CELL_GAP, PAGE_MARGIN
+    from fontcomplete.generate.proof import CELL_GAP, PAGE_MARGIN
 
     size, images = 128, 5  # source, generated, its outline with points, two donors
     cell = images * size + (images - 1) * 2 + CELL_GAP

@@ -7,12 +7,12 @@ from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import RecordingPen
 
-from fontcomplete import potrace_lib
-from fontcomplete.fonts import open_font
-from fontcomplete.frame import EmFrame
-from fontcomplete.metrics import ink_iou, pieces
-from fontcomplete.raster import render, render_outline
-from fontcomplete.trace import TraceSettings, binarize, despeckled, trace, trace_to_recording
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.scores import ink_iou, pieces
+from fontcomplete.fonts.font import open_font
+from fontcomplete.fonts.raster import render, render_outline
+from fontcomplete.outlines import potrace_lib
+from fontcomplete.outlines.trace import TraceSettings, binarize, despeckled, trace, trace_to_recording
 
 DATA = Path(__file__).parent / "data"
 FRAME = EmFrame(0, -120, 1000)

@@ -9,10 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from fontcomplete.charsets import read_charset_file
 from fontcomplete.commands import options
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fonts import machine_drawn_note, open_drawn_font
+from fontcomplete.core.charsets import read_charset_file
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.font import machine_drawn_note, open_drawn_font
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

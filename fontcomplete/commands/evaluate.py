@@ -9,12 +9,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from fontcomplete.charsets import read_charset_file
 from fontcomplete.commands import options
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.evaluate import evaluate, write_proof
-from fontcomplete.fill import tracer_pool
-from fontcomplete.fonts import machine_drawn_note, open_drawn_font
+from fontcomplete.complete.evaluate import evaluate, write_proof
+from fontcomplete.core.charsets import read_charset_file
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.font import machine_drawn_note, open_drawn_font
+from fontcomplete.generate.stylize import tracer_pool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from fontcomplete import journal
 from fontcomplete.commands import options
-from fontcomplete.designspace import MasterFiles, master_files
-from fontcomplete.engine import Completer, CompleteSettings
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import tracer_pool
-from fontcomplete.fonts import split_index
-from fontcomplete.place import Placed, open_plan, place
-from fontcomplete.review import least_sure_first
+from fontcomplete.complete.engine import Completer, CompleteSettings
+from fontcomplete.complete.place import Placed, open_plan, place
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.designspace import MasterFiles, master_files
+from fontcomplete.fonts.font import split_index
+from fontcomplete.generate.review import least_sure_first
+from fontcomplete.generate.stylize import tracer_pool
+from fontcomplete.storage import journal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,10 +6,10 @@ import argparse
 import json
 
 from fontcomplete.commands import options
-from fontcomplete.designspace import MasterFiles
-from fontcomplete.engine import Completer, CompleteSettings
-from fontcomplete.place import open_plan
-from fontcomplete.plan import MastersPlan
+from fontcomplete.complete.engine import Completer, CompleteSettings
+from fontcomplete.complete.place import open_plan
+from fontcomplete.complete.plan import MastersPlan
+from fontcomplete.fonts.designspace import MasterFiles
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

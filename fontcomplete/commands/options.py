@@ -7,13 +7,13 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from fontcomplete.engine import CompleteSettings
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.fill import VIEWS, default_workers
-from fontcomplete.fonts import SourceFont, open_font
-from fontcomplete.model_paths import open_model
-from fontcomplete.trace import TraceSettings
-from fontcomplete.ufo_check import check_ufo_files
+from fontcomplete.complete.engine import CompleteSettings
+from fontcomplete.complete.model_paths import open_model
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.font import SourceFont, open_font
+from fontcomplete.generate.stylize import VIEWS, default_workers
+from fontcomplete.outlines.trace import TraceSettings
+from fontcomplete.storage.ufo_check import check_ufo_files
 
 
 def number(kind: type, low: float | None = None, high: float | None = None, *, open_low: bool = False,

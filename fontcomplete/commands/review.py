@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from fontcomplete import journal
-from fontcomplete.charsets import parse_charset_text
 from fontcomplete.commands import options
-from fontcomplete.decisions import accept, declined, generated_glyphs, reject, restore
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.merge import save_atomic
-from fontcomplete.ufo_glyphs import open_ufo
+from fontcomplete.complete.decisions import accept, declined, generated_glyphs, reject, restore
+from fontcomplete.complete.merge import save_atomic
+from fontcomplete.core.charsets import parse_charset_text
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.fonts.ufo_glyphs import open_ufo
+from fontcomplete.storage import journal
 
 STATES = {"generated": "", "edited": "edited (yours)", "accepted": "accepted (yours)"}
 

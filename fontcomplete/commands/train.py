@@ -20,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,14 +65,14 @@ def build_config(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from fontcomplete.complete.model_paths import resolve_model_dir
     from fontcomplete.ml.data import default_cache_dir
     from fontcomplete.ml.run import train
-    from fontcomplete.model_paths import resolve_model_dir
 
     config = build_config(args)
     charset = None
     if args.charset:
-        from fontcomplete.charsets import resolve_charsets
+        from fontcomplete.core.charsets import resolve_charsets
 
         charset = resolve_charsets(args.charset)
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from fontcomplete.fonts import SourceFont
-from fontcomplete.metrics import ink_ious, kept_iou, topology
-from fontcomplete.raster import render_many
-from fontcomplete.trace import DEFAULT_THRESHOLD, TraceSettings, despeckled, traced_coverage
+from fontcomplete.core.scores import ink_ious, kept_iou, topology
+from fontcomplete.fonts.font import SourceFont
+from fontcomplete.fonts.raster import render_many
+from fontcomplete.outlines.trace import DEFAULT_THRESHOLD, TraceSettings, despeckled, traced_coverage
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 GAP_OPENINGS = (0.0, 2.0, 4.0, 6.0, 8.0)  # trace.open_gaps strengths tried with each threshold
@@ -83,9 +83,9 @@ def calibration_seconds(ink_seconds_per_glyph: float, ink: np.ndarray, truth: np
 
 def paste_scores(source: SourceFont, target: SourceFont, codepoints: Sequence[int], size: int) -> dict[str, float]:
     """The same figures for the paste (copy mode: the source's outlines in the target's em box) at `size` px."""
-    from fontcomplete.fill import copy_outline
-    from fontcomplete.outline import replay
-    from fontcomplete.raster import render_outline
+    from fontcomplete.core.outline import replay
+    from fontcomplete.fonts.raster import render_outline
+    from fontcomplete.generate.stylize import copy_outline
 
     pasted = np.stack([render_outline(partial(replay, copy_outline(source, source.cmap[c], target.frame)),
                                       target.frame, size) for c in codepoints]) >= 128

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from fontcomplete import cache
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.generate import cache
 from fontcomplete.ml.augment import shift_generator, shift_together
 
 RENDER_CACHE_VERSION = 1  # bump when raster.render changes its output
@@ -48,7 +48,7 @@ def default_cache_dir() -> Path:
 def render_cached(font, glyph_names: list[str], size: int, cache_dir: Path | None) -> np.ndarray:
     """render_many(font, glyph_names, size), cached in `cache_dir` (None: not cached) by font fingerprint, frame,
     size and glyph list."""
-    from fontcomplete.raster import render_many
+    from fontcomplete.fonts.raster import render_many
 
     key = [RENDER_CACHE_VERSION, font.fingerprint, font.frame.to_dict(), size, list(glyph_names)]
     return cache.Cache(cache_dir).array("renders", key, lambda: render_many(font, glyph_names, size))
@@ -101,7 +101,7 @@ def drop_duplicates_of(train: PairSet, held: PairSet) -> PairSet:
 
 
 def write_charset(path: Path, codepoints) -> None:
-    """One character per line with its U+ code (readable by fontcomplete.charsets.read_charset_file)."""
+    """One character per line with its U+ code (readable by fontcomplete.core.charsets.read_charset_file)."""
     lines = [f"{chr(c)}  # U+{c:04X}" for c in sorted(set(int(c) for c in codepoints))]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 

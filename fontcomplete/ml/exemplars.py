@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 
 POOL = 4  # similarity is measured on renders average-pooled 4× (128 px → 32 px)
 SAME = 0.9999  # cosine at or above which two source renders count as the same drawing

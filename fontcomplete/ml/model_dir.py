@@ -11,10 +11,10 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from fontcomplete.atomic import write_atomic, write_text_atomic
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.config import GeneratorConfig, from_dict, to_dict
 from fontcomplete.ml.networks import SUPPORTED_SIZES, Generator
+from fontcomplete.storage.atomic import write_atomic, write_text_atomic
 
 FORMAT = "fontcomplete-model"
 FORMAT_VERSION = 1

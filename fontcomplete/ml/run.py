@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.calibrate import calibrate_model_dir
 from fontcomplete.ml.config import TrainConfig
 from fontcomplete.ml.data import build_pairs, drop_duplicates_of, interleave_styles, split_holdout, write_charset
@@ -33,7 +33,7 @@ def train(config: TrainConfig, out_dir: Path, source: str, targets: list[str], *
           init: Path | None = None, resume: bool = False, cache_dir: Path | None = None, device: str = "auto",
           progress: bool = True, log=print, charset: set[int] | None = None) -> dict:
     """The whole `fontcomplete train` run (pairs limited to `charset` when given); returns the training summary."""
-    from fontcomplete.fonts import machine_drawn_note, open_drawn_font, open_font
+    from fontcomplete.fonts.font import machine_drawn_note, open_drawn_font, open_font
 
     out_dir = Path(out_dir)
     dist = setup_distributed(pick_device(device))
@@ -93,7 +93,7 @@ def _initial_model(config: TrainConfig, init: Path | None, categories: list[str]
 def _split(pairs, config: TrainConfig, out_dir: Path, holdout: Path | None, resume: bool, main: bool):
     """(training, held-out, validation) pairs: the held-out list (the run's own when resuming, else --holdout, else
     a seeded fraction), then a seeded validation fraction of the rest; the main process writes both lists."""
-    from fontcomplete.charsets import read_charset_file
+    from fontcomplete.core.charsets import read_charset_file
 
     saved_holdout = out_dir / HOLDOUT
     if resume and saved_holdout.is_file():

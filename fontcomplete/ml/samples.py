@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from fontcomplete.atomic import write_atomic
+from fontcomplete.storage.atomic import write_atomic
 
 
 @torch.inference_mode()

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from fontcomplete.errors import FontcompleteError
+from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.data import default_cache_dir
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets, renders_digest, target_renders
 from fontcomplete.ml.model_dir import WEIGHTS, ModelInfo, load_model
@@ -88,9 +88,9 @@ class Stylizer:
                         (frozenset(codepoints), (codes, sources, targets)))
 
     def donor_bank(self, source, target, codepoints):
-        """The target's glyphs for `codepoints` (designer-drawn ones) as a fontcomplete.donors.DonorBank at this
+        """The target's glyphs for `codepoints` (designer-drawn ones) as a fontcomplete.generate.donors.DonorBank at this
         model's size: from the renders with_target read, else read now."""
-        from fontcomplete.donors import DonorBank
+        from fontcomplete.generate.donors import DonorBank
 
         if self.renders is not None and self.renders[0] == frozenset(codepoints):
             return DonorBank(*self.renders[1])

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import torch
 
-from fontcomplete.atomic import write_atomic
-from fontcomplete.errors import FontcompleteError
-from fontcomplete.interrupts import DeferredInterrupt
-from fontcomplete.metrics import ink_ious, kept_iou, topology_matches
+from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.core.scores import ink_ious, kept_iou, topology_matches
+from fontcomplete.core.workers import exit_with_parent
 from fontcomplete.ml.calibrate import calibration_reserve
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
 from fontcomplete.ml.data import Batches, PairSet
@@ -25,7 +24,8 @@ from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
 from fontcomplete.ml.model_dir import ModelInfo, save_model
 from fontcomplete.ml.samples import predict, sample_grid, save_grid
 from fontcomplete.ml.trainer import Trainer
-from fontcomplete.worker_processes import exit_with_parent
+from fontcomplete.storage.atomic import write_atomic
+from fontcomplete.storage.interrupts import DeferredInterrupt
 
 STATE = "train_state.pt"
 LOG = "log.jsonl"

@@ -13,11 +13,11 @@ import sys
 from fontTools.ttLib import TTFont
 from ots import sanitize
 
-from fontcomplete.charsets import resolve_charsets
-from fontcomplete.checks import failed_checks
-from fontcomplete.fill import Generated
-from fontcomplete.fonts import open_font
-from fontcomplete.merge import PROVENANCE_KEY
+from fontcomplete.complete.merge import PROVENANCE_KEY
+from fontcomplete.core.charsets import resolve_charsets
+from fontcomplete.fonts.font import open_font
+from fontcomplete.generate.sanity import failed_checks
+from fontcomplete.generate.stylize import Generated
 
 
 def generated_glyphs(ufo_font):

@@ -1,0 +1,1 @@
+"""Completing fonts: plan, the engine, merging into UFOs, placing, decisions and evaluation."""

@@ -1,0 +1,1 @@
+"""Concepts every layer shares: errors, the em-box frame, outlines, charsets, image scores, provenance."""

@@ -1,0 +1,1 @@
+"""Font I/O: source fonts and UFOs opened, designspaces read, glyphs rendered into the em box."""

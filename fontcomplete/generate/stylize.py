@@ -1,0 +1,125 @@
+"""Generators: copy mode and model mode (raster → stylizer → trace), outlines in the target's units."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from fontTools.misc.transform import Transform
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.roundingPen import RoundingPen
+from fontTools.pens.transformPen import TransformPen
+
+from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.outline import Outline, replay
+from fontcomplete.core.workers import init_worker
+from fontcomplete.fonts.font import SourceFont
+from fontcomplete.fonts.raster import render_many
+from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
+
+VIEWS = 5  # a model's output is averaged over 1 to VIEWS views of each glyph, VIEWS by default (ml.stylizer)
+
+
+class Stylizer(Protocol):
+    """Restyles source renders: uint8 (N, S, S) in the source's frame → float32 ink (N, S', S') in 0..1."""
+
+    image_size: int
+    model_id: str
+    exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
+    ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
+    gap_opening: float | None  # the gap opening strength calibrated with it (None: 0, no opening)
+
+    def __call__(self, sources: np.ndarray) -> np.ndarray: ...
+
+    def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> Stylizer:
+        """The stylizer to use for this target, whose designer-drawn characters are `codepoints`."""
+
+    def donor_bank(self, source: SourceFont, target: SourceFont, codepoints):
+        """The target's glyphs for `codepoints` as a fontcomplete.generate.donors.DonorBank (for review.review_glyphs)."""
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One new outline and where it came from."""
+
+    codepoint: int
+    outline: Outline
+
+    def draw(self, pen) -> None:
+        replay(self.outline, pen)
+
+
+def frame_to_frame(source: EmFrame, target: EmFrame) -> Transform:
+    """The affine map that lays the source's em box onto the target's (uniform scale, corners matched)."""
+    scale = target.side / source.side
+    return Transform(scale, 0, 0, scale, target.left - source.left * scale, target.bottom - source.bottom * scale)
+
+
+def copy_outline(source: SourceFont, glyph_name: str, target_frame: EmFrame) -> Outline:
+    """The source glyph's own vectors scaled into the target's em box, rounded to integer units."""
+    recording = RecordingPen()
+    transform = frame_to_frame(source.frame, target_frame)
+    source.draw(glyph_name, TransformPen(RoundingPen(recording), transform))
+    return recording.value
+
+
+def copy_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame,
+                progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
+    """Copy mode: the fallback merge other tools do, and the baseline every model must beat."""
+    for codepoint in codepoints:
+        yield Generated(codepoint, copy_outline(source, source.cmap[codepoint], target_frame))
+        progress(1)
+
+
+def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings]) -> Outline:
+    return trace_to_recording(*job)
+
+
+@contextmanager
+def tracer_pool(workers: int):
+    """A map function that traces in `workers` forked processes (inline when workers <= 1), which end with this one
+    and leave Ctrl-C to it.
+
+    Create it before a model is loaded, so the forked workers carry no framework threads.
+    """
+    if workers <= 1:
+        yield map
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
+                                   initargs=(os.getpid(),))
+    try:
+        executor.submit(int).result()  # forks every worker now, before the caller loads a model
+        yield lambda function, jobs: executor.map(function, jobs, chunksize=8)
+    except BaseException:  # Ctrl-C or an error: drop the queued traces instead of finishing them
+        executor.shutdown(cancel_futures=True)
+        raise
+    finally:
+        executor.shutdown()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,
+                   *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
+                   pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
+    """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame."""
+    settings = trace_settings.resolved(stylizer.ink_threshold, stylizer.gap_opening)
+    for start in range(0, len(codepoints), batch_size):
+        batch = list(codepoints[start:start + batch_size])
+        renders = render_many(source, [source.cmap[c] for c in batch], stylizer.image_size)
+        styled = np.asarray(stylizer(renders), dtype=np.float32)
+        if styled.shape[0] != len(batch) or not np.isfinite(styled).all():
+            raise RuntimeError(f"the model returned {styled.shape} with non-finite values for a batch of {len(batch)}")
+        outlines = pool_map(_trace_job, [(image, target_frame, settings) for image in styled])
+        for codepoint, outline in zip(batch, outlines):
+            yield Generated(codepoint, outline)
+            progress(1)

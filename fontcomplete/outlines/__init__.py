@@ -1,0 +1,1 @@
+"""Pixels to outlines: potrace, the redraw a designer would make, the font's conventions, checks."""
