@@ -21,11 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from fontcomplete.complete.evaluate import render_generated  # noqa: E402
 from fontcomplete.core.charsets import is_han, read_charset_file  # noqa: E402
+from fontcomplete.core.outline import Generated  # noqa: E402
 from fontcomplete.core.scores import score, summarize  # noqa: E402
 from fontcomplete.fonts.font import open_font  # noqa: E402
 from fontcomplete.fonts.raster import render, render_many  # noqa: E402
+from fontcomplete.generate.copy import copy_glyphs  # noqa: E402
 from fontcomplete.generate.donors import DonorBank  # noqa: E402
-from fontcomplete.generate.stylize import Generated, copy_glyphs  # noqa: E402
 from fontcomplete.outlines.trace import TraceSettings, trace_to_recording  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "zen-maru-gothic-tc"

@@ -14,10 +14,10 @@ import argparse
 import time
 
 from fontcomplete.core.charsets import resolve_charsets
+from fontcomplete.core.outline import Generated
 from fontcomplete.core.scores import score, summarize
 from fontcomplete.fonts.font import open_font
 from fontcomplete.fonts.raster import render, render_outline
-from fontcomplete.generate.stylize import Generated
 from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
 
 

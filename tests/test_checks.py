@@ -3,9 +3,10 @@ from pathlib import Path
 from fixtures import rect_drawer
 
 from fontcomplete.core.frame import EmFrame
+from fontcomplete.core.outline import Generated
 from fontcomplete.fonts.font import open_font
+from fontcomplete.generate.copy import copy_glyphs
 from fontcomplete.generate.sanity import check_glyph, failed_checks
-from fontcomplete.generate.stylize import Generated, copy_glyphs
 
 SOURCE = open_font(Path(__file__).parent / "data" / "NotoSansTC-Subset.otf")
 FRAME = EmFrame(0, -120, 1000)

@@ -25,7 +25,7 @@ from fontcomplete.core.outline import structure
 from fontcomplete.fonts.designspace import master_files
 from fontcomplete.fonts.font import open_font
 from fontcomplete.fonts.raster import render, render_outline
-from fontcomplete.generate.stylize import copy_outline
+from fontcomplete.generate.copy import copy_outline
 from fontcomplete.outlines.onto_ink import fit_outline
 
 DATA = Path(__file__).parent / "data"

@@ -6,7 +6,8 @@ import pytest
 from fontcomplete.core.frame import EmFrame
 from fontcomplete.fonts.font import open_font
 from fontcomplete.fonts.raster import render, render_outline
-from fontcomplete.generate.stylize import copy_glyphs, frame_to_frame, stylize_glyphs, tracer_pool
+from fontcomplete.generate.copy import copy_glyphs, frame_to_frame
+from fontcomplete.generate.stylize import stylize_glyphs, tracer_pool
 
 DATA = Path(__file__).parent / "data"
 TARGET_FRAME = EmFrame(0, -246, 2048)

@@ -202,7 +202,7 @@ def test_fast_contours_match_the_pen():
     from fontcomplete.core.frame import EmFrame
     from fontcomplete.core.outline import draw_into
     from fontcomplete.fonts.raster import render
-    from fontcomplete.generate.stylize import copy_outline
+    from fontcomplete.generate.copy import copy_outline
     from fontcomplete.outlines.trace import trace_to_recording
 
     source = open_source(SOURCE)

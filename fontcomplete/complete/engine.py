@@ -18,7 +18,7 @@ from fontcomplete.core.outline import Outline, structure
 from fontcomplete.core.provenance import declined_codepoints
 from fontcomplete.fonts.font import SourceFont, open_font, ufo_frame
 from fontcomplete.generate.cache import open_cache
-from fontcomplete.generate.generators import Copy, Drawing, Fit, Model, generate_cached
+from fontcomplete.generate.generators import Copy, Drawing, Fitted, Model, generate_cached
 from fontcomplete.generate.stylize import VIEWS, Stylizer, default_workers
 from fontcomplete.outlines.conventions import Conventions, conventions_of
 from fontcomplete.outlines.trace import TraceSettings
@@ -160,10 +160,11 @@ class Completer:
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
         return generate_cached(self.cache, self.generator(master), codepoints, self.progress)
 
-    def fit(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
+    def fitted(self, master: Master, base: dict[int, Outline], default: Master) -> dict[int, Outline]:
         """The default master's outlines fitted to this master's own ink (its source or its model style)."""
-        fit = Fit(self.generator(master), base, self.generator(default), self.settings.trace, self.settings.batch_size)
-        return generate_cached(self.cache, fit, list(base))
+        fitted = Fitted(self.generator(master), base, self.generator(default), self.settings.trace,
+                        self.settings.batch_size)
+        return generate_cached(self.cache, fitted, list(base))
 
     def complete(self, masters: Sequence[Master], plan: MastersPlan, default: int = 0) -> Completion:
-        return complete_masters(masters, plan, self.generate, self.fit, default)
+        return complete_masters(masters, plan, self.generate, self.fitted, default)

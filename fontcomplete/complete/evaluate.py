@@ -11,13 +11,14 @@ import numpy as np
 from fontTools.pens.recordingPen import RecordingPen
 from PIL import Image
 
+from fontcomplete.core.outline import Generated
 from fontcomplete.core.scores import GlyphScore, score, summarize
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render, render_outline
 from fontcomplete.generate.generators import Copy, Drawing, Model
 from fontcomplete.generate.proof import write_sheets
 from fontcomplete.generate.review import Review, confidence_array, least_sure_first
-from fontcomplete.generate.stylize import Generated, Stylizer
+from fontcomplete.generate.stylize import Stylizer
 from fontcomplete.outlines.checks import OutlineFigures, outline_figures, summarize_outlines
 from fontcomplete.outlines.conventions import Conventions, conventions_of, stem_fit
 from fontcomplete.outlines.trace import TraceSettings

@@ -9,11 +9,11 @@ from pathlib import Path
 from fontcomplete.complete.engine import Completer, Completion
 from fontcomplete.complete.merge import MergeReport, NewGlyph, learn_metrics, merge_glyphs, save_all_atomic
 from fontcomplete.complete.plan import Master, MastersPlan
+from fontcomplete.core.outline import Generated
 from fontcomplete.fonts.designspace import MasterFiles
 from fontcomplete.fonts.ufo_glyphs import glyph_headers, han_glyphs, open_ufo
 from fontcomplete.generate.review import Review
 from fontcomplete.generate.sanity import GlyphCheck, failed_checks
-from fontcomplete.generate.stylize import Generated
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 Outline = list  # a RecordingPen value: [(operator, operands), ...] in the target's font units
 
@@ -60,3 +61,14 @@ def draw_into(glyph, outline: Outline) -> None:
         return
     for points in contours:
         glyph.contours.append(Contour(points=[Point(x, y, kind) for x, y, kind in points]))
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One new outline and where it came from."""
+
+    codepoint: int
+    outline: Outline
+
+    def draw(self, pen) -> None:
+        replay(self.outline, pen)

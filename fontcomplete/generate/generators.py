@@ -10,13 +10,14 @@ from typing import Protocol
 import numpy as np
 
 from fontcomplete.core.frame import EmFrame
-from fontcomplete.core.outline import Outline
+from fontcomplete.core.outline import Generated, Outline
 from fontcomplete.core.provenance import glyph_provenance
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render_many
 from fontcomplete.generate.cache import Cache, outline_key, source_fingerprint
+from fontcomplete.generate.copy import copy_glyphs
 from fontcomplete.generate.review import Review, review_glyphs
-from fontcomplete.generate.stylize import Generated, Stylizer, copy_glyphs, stylize_glyphs
+from fontcomplete.generate.stylize import Stylizer, stylize_glyphs
 from fontcomplete.outlines.trace import TraceSettings
 
 FIT_SIZE = 256  # px of the renders other masters are fitted to in copy mode
@@ -40,7 +41,7 @@ class Generator(Protocol):
 
 
 class Drawing(Generator, Protocol):
-    """A generator another master's outlines can be fitted to (Fit): it also gives the ink it draws by."""
+    """A generator another master's outlines can be fitted to (Fitted): it also gives the ink it draws by."""
 
     def ink(self, codepoints: Sequence[int]) -> np.ndarray:
         """Square images (uint8, or float ink in 0..1) of the em box, one per codepoint, as this generator sees the
@@ -122,7 +123,7 @@ class Model:
 
 
 @dataclass
-class Fit:
+class Fitted:
     """Another master's outlines: the default master's (`base`), each point moved onto this master's own ink — the
     render of its source (`own` a Copy) or its model's output (`own` a Model) — so all masters interpolate."""
 

@@ -1,4 +1,5 @@
-"""Generators: copy mode and model mode (raster → stylizer → trace), outlines in the target's units."""
+"""Model mode's path: source renders → the stylizer → traced outlines in the target's units, traced in worker
+processes."""
 
 from __future__ import annotations
 
@@ -7,17 +8,12 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from fontTools.misc.transform import Transform
-from fontTools.pens.recordingPen import RecordingPen
-from fontTools.pens.roundingPen import RoundingPen
-from fontTools.pens.transformPen import TransformPen
 
 from fontcomplete.core.frame import EmFrame
-from fontcomplete.core.outline import Outline, replay
+from fontcomplete.core.outline import Generated, Outline
 from fontcomplete.core.workers import init_worker
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render_many
@@ -42,39 +38,6 @@ class Stylizer(Protocol):
 
     def donor_bank(self, source: SourceFont, target: SourceFont, codepoints):
         """The target's glyphs for `codepoints` as a fontcomplete.generate.donors.DonorBank (for review.review_glyphs)."""
-
-
-@dataclass(frozen=True)
-class Generated:
-    """One new outline and where it came from."""
-
-    codepoint: int
-    outline: Outline
-
-    def draw(self, pen) -> None:
-        replay(self.outline, pen)
-
-
-def frame_to_frame(source: EmFrame, target: EmFrame) -> Transform:
-    """The affine map that lays the source's em box onto the target's (uniform scale, corners matched)."""
-    scale = target.side / source.side
-    return Transform(scale, 0, 0, scale, target.left - source.left * scale, target.bottom - source.bottom * scale)
-
-
-def copy_outline(source: SourceFont, glyph_name: str, target_frame: EmFrame) -> Outline:
-    """The source glyph's own vectors scaled into the target's em box, rounded to integer units."""
-    recording = RecordingPen()
-    transform = frame_to_frame(source.frame, target_frame)
-    source.draw(glyph_name, TransformPen(RoundingPen(recording), transform))
-    return recording.value
-
-
-def copy_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame,
-                progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
-    """Copy mode: the fallback merge other tools do, and the baseline every model must beat."""
-    for codepoint in codepoints:
-        yield Generated(codepoint, copy_outline(source, source.cmap[codepoint], target_frame))
-        progress(1)
 
 
 def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings]) -> Outline:

@@ -85,7 +85,7 @@ def paste_scores(source: SourceFont, target: SourceFont, codepoints: Sequence[in
     """The same figures for the paste (copy mode: the source's outlines in the target's em box) at `size` px."""
     from fontcomplete.core.outline import replay
     from fontcomplete.fonts.raster import render_outline
-    from fontcomplete.generate.stylize import copy_outline
+    from fontcomplete.generate.copy import copy_outline
 
     pasted = np.stack([render_outline(partial(replay, copy_outline(source, source.cmap[c], target.frame)),
                                       target.frame, size) for c in codepoints]) >= 128
