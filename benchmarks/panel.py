@@ -2,7 +2,7 @@
 user with their own font would, next to the paste of the source.
 
     python benchmarks/panel.py holdouts                      # writes benchmarks/panel/NAME.txt (committed)
-    python benchmarks/panel.py run NAME --out runs/panel     # a 30-min cpu run from scratch, one thread, then eval
+    python benchmarks/panel.py run NAME --out runs/panel [train options]  # a 30-min cpu run, one thread, then eval
     python benchmarks/panel.py table runs/panel              # the table of every finished run
 
 The fonts come from Debian packages (fonts-ipaexfont-mincho, fonts-arphic-ukai, fonts-ipaexfont-gothic; IPA Font
@@ -99,14 +99,15 @@ def main() -> None:
     runner.add_argument("name", choices=sorted(PANEL))
     runner.add_argument("--out", type=Path, default=Path("runs/panel"))
     runner.add_argument("--minutes", type=float, default=30.0)
-    runner.add_argument("train_options", nargs=argparse.REMAINDER, help="more `fontcomplete train` options")
     tabler = sub.add_parser("table")
     tabler.add_argument("out", type=Path, nargs="?", default=Path("runs/panel"))
-    args = parser.parse_args()
+    args, train_options = parser.parse_known_args()  # run: any other option goes to `fontcomplete train`
+    if train_options and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(train_options)}")
     if args.command == "holdouts":
         write_holdouts()
     elif args.command == "run":
-        run(args.name, args.out, args.minutes, args.train_options)
+        run(args.name, args.out, args.minutes, train_options)
     else:
         table(args.out)
 

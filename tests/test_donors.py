@@ -66,6 +66,7 @@ def test_a_donor_is_placed_where_the_character_has_the_part():
     assert ((draft.image >= 0.5) == (truth >= 0.5)).mean() > 0.97
 
 
+@pytest.mark.slow  # worker processes
 def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
     from fontcomplete.generate.donors import map_drafts
 

@@ -49,4 +49,16 @@ def test_evaluate_scores_model_and_copy_and_never_shows_the_model_the_held_out(t
     assert all(set(r.donors) <= set(DRAWN) and 0 <= r.confidence <= 1 for r in result.reviews.values())
     assert result.confidence_figures()["least_sure_fifth_iou"] > 0.9
     pages = write_proof(result, tmp_path / "proof.png")
-    assert pages and all(page.is_file() for page in pages)
+    from PIL import Image
+
+    from fontcomplete.generate.proof import CELL_GAP, LABEL_HEIGHT, PAGE_MARGIN
+
+    sheet = 255 - np.asarray(Image.open(pages[0]))
+    size = 64  # the 64 px renders, shown as they are (larger ones are reduced to 96 px or less)
+    cell_w = 3 * size + 2 * 2 + CELL_GAP
+    assert len(pages) == 1 and sheet.shape[1] == 2 * PAGE_MARGIN + len(HELD) * cell_w
+    for cell in range(len(HELD)):  # source | generated | truth: a perfect model's glyph is the truth
+        x, y = PAGE_MARGIN + cell * cell_w, PAGE_MARGIN + LABEL_HEIGHT
+        generated, truth = (sheet[y + 1:y + size - 1, x + k * (size + 2) + 1:x + k * (size + 2) + size - 1] > 127
+                            for k in (1, 2))
+        assert truth.sum() > 50 and (generated & truth).sum() / (generated | truth).sum() > 0.8

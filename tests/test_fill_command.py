@@ -84,11 +84,26 @@ def test_replace_generated_regenerates_only_our_glyphs(project, capsys):
     assert {p: after[p] for p in before} == before  # same sources, same outlines: bytes identical
 
 
-def test_proof_sheet_is_written(project):
+def test_the_proof_sheet_shows_each_new_glyph_beside_its_source_and_its_points(project):
     assert fill(project, "--proof", str(project / "proof.png")) == 0
+    import numpy as np
     from PIL import Image
 
-    assert Image.open(project / "proof.png").size[0] > 100
+    from fontcomplete.generate.proof import CELL_GAP, LABEL_HEIGHT, PAGE_MARGIN
+
+    sheet = 255 - np.asarray(Image.open(project / "proof.png"))  # ink
+    size, images, added = 128, 3, len(set(WANT) - set(HAVE))  # source, the copy, its outline with points
+    cell_w, cell_h = images * size + (images - 1) * 2 + CELL_GAP, size + LABEL_HEIGHT + CELL_GAP
+    columns = 1800 // cell_w
+    assert sheet.shape == (2 * PAGE_MARGIN + -(-added // columns) * cell_h, 2 * PAGE_MARGIN + columns * cell_w)
+    for cell in range(added):
+        x = PAGE_MARGIN + (cell % columns) * cell_w
+        y = PAGE_MARGIN + (cell // columns) * cell_h + LABEL_HEIGHT
+        source, copy, points = (sheet[y + 1:y + size - 1, x + k * (size + 2) + 1:x + k * (size + 2) + size - 1]
+                                for k in range(images))
+        ink, copied = source > 127, copy > 127
+        assert ink.sum() > 100 and (ink & copied).sum() / (ink | copied).sum() > 0.9  # copy mode: the source's shape
+        assert points.max() == 255 and 0 < (points > 0).mean() < 0.5  # dots and path, not a filled glyph
 
 
 @pytest.mark.parametrize("case, message", [

@@ -57,10 +57,21 @@ def test_invalid_values_raise():
         dataclasses.replace(cpu_preset(), lr_floor=1.0)
 
 
-def test_presets_follow_the_design():
-    cpu, full = cpu_preset(), full_preset()
-    assert cpu.image_size == 128 and cpu.generator.ngf == 32
-    assert full.image_size >= 256 and full.generator.attention_sizes
+def test_the_cpu_preset_builds_and_takes_a_step_as_it_is():
+    import dataclasses
+
+    import torch
+
+    from fontcomplete.ml.trainer import Trainer
+
+    config = dataclasses.replace(cpu_preset(), batch_size=2, amp=False, channels_last=False)
+    trainer = Trainer(config, 1, torch.device("cpu"))
+    channels = trainer.generator.in_channels
+    batch = (torch.rand(2, channels, config.image_size, config.image_size),
+             torch.rand(2, 1, config.image_size, config.image_size), torch.zeros(2, dtype=torch.long))
+    losses = trainer.step(batch, 0, 0.9)  # late in the run: the discriminator's terms are on
+    assert channels == 1 + 2 * config.generator.exemplars and all(torch.isfinite(v).all() for v in losses.values())
+    assert "d_binary" in losses and full_preset().image_size > config.image_size
 
 
 def test_a_saved_config_may_name_a_retired_option_only_at_its_off_value():
@@ -70,3 +81,6 @@ def test_a_saved_config_may_name_a_retired_option_only_at_its_off_value():
     assert from_dict(GeneratorConfig, {**saved, "residual": False}) == GeneratorConfig()
     with pytest.raises(ValueError, match="residual = True: this option was retired"):
         from_dict(GeneratorConfig, {**saved, "residual": True})
+    assert from_dict(GeneratorConfig, {**saved, "drafts": False, "dropout": 0.0, "norm": "batch"}) == GeneratorConfig()
+    with pytest.raises(ValueError, match="drafts = True: this option was retired"):
+        from_dict(GeneratorConfig, {**saved, "drafts": True})

@@ -2,6 +2,7 @@ import os
 import socket
 
 import numpy as np
+import pytest
 import torch
 import torch.multiprocessing as mp
 from ml_fixtures import synthetic_pairs, tiny_config
@@ -40,6 +41,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # worker processes
 def test_two_gloo_processes_train_in_lockstep(tmp_path):
     mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True)
     run = tmp_path / "run"

@@ -236,6 +236,7 @@ def run_fill(project: Path, charset: str, env: dict | None = None) -> subprocess
                             stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # two fill processes
 def test_a_second_writer_fails_naming_the_holder(project):
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from fontcomplete.storage.lock import locked\n"
                                f"with locked({str(project / 'T.ufo')!r}):\n print('held', flush=True)\n"
@@ -294,6 +295,7 @@ def test_one_process_never_takes_one_lock_twice(tmp_path):
     assert not lock.lock_path(tmp_path / "T.ufo").exists()
 
 
+@pytest.mark.slow  # worker processes
 def test_concurrent_fills_never_lose_a_glyph(project):
     for round_ in range(3):
         fills = [run_fill(project, chars) for chars in ("人大天", "中國學")]
