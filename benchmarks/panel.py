@@ -39,8 +39,8 @@ def holdout_path(name: str) -> Path:
 
 
 def write_holdouts() -> None:
+    from fontcomplete.core.charsets import is_han
     from fontcomplete.fonts.font import open_font
-    from fontcomplete.outlines.conventions import is_han
 
     source = open_font(str(SOURCE))
     HOLDOUTS.mkdir(exist_ok=True)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pathops
 from fontTools.pens.recordingPen import RecordingPen
 
+from fontcomplete.core.charsets import is_han
 from fontcomplete.core.outline import replay
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.outlines.checks import contour_segments, segment_length
 
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 SAMPLE = 600  # glyphs read at most (evenly spaced over the font's Han characters)
 MAX_STEM = 0.2  # em: two facing edges further apart than this are not one stroke
 MIN_STEM_LENGTH = 0.05  # stems are learned from a font whose facing straight edges make this share of its outlines
@@ -188,10 +188,6 @@ def _turn(first, second) -> float:
     (ax, ay), (bx, by) = first[0], first[1]
     (cx, cy), (dx, dy) = second[0], second[1]
     return (bx - ax) * (dy - cy) - (by - ay) * (dx - cx)
-
-
-def is_han(codepoint: int) -> bool:
-    return any(low <= codepoint <= high for low, high in HAN_RANGES)
 
 
 def sample_codepoints(codepoints: Iterable[int], limit: int = SAMPLE) -> list[int]:
