@@ -103,3 +103,4 @@ def test_ctrl_c_stops_forked_drafting_at_once():
                           start_new_session=True)  # its own process group: the Ctrl-C reaches it and its workers only
     assert done.stdout.startswith("stopped"), done.stdout + done.stderr
     assert float(done.stdout.split()[1]) < 5
+
