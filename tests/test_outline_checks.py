@@ -60,3 +60,13 @@ def test_summary_compares_points_with_the_designer_s_glyph():
     summary = summarize_outlines([jagged, jagged], [square, square])
     assert summary["on_curve_ratio_median"] == 1.5 and summary["colinear_share"] == 1.0
     assert summarize_outlines([square])["flagged_share"] == 0.0
+
+
+def test_a_curve_bulging_past_its_ends_without_a_point_there_is_a_missing_extremum():
+    from fontcomplete.outlines.checks import missing_extrema
+
+    bulging = [[(0, 0), (0, 100), (200, 100), (200, 0)]]  # rises 75 units above both ends: its top has no point
+    halves = [[(0, 0), (0, 50), (40, 75), (100, 75)], [(100, 75), (160, 75), (200, 50), (200, 0)]]
+    assert missing_extrema(bulging) == 1 and missing_extrema(halves) == 0
+    assert outline_figures([("moveTo", ((0, 0),)), ("curveTo", ((0, 100), (200, 100), (200, 0))),
+                            ("closePath", ())]).missing_extrema == 1

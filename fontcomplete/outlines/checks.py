@@ -31,6 +31,7 @@ class OutlineFigures:
     semi_vertical: int  # outline_semi_vertical
     colinear: int  # outline_colinear_vectors
     short: int  # outline_short_segments
+    missing_extrema: int = 0  # cubics with an extremum but no point there (missing_extrema)
     stem_fit: float | None = None  # share of stem length at the font's stem widths (conventions.stem_fit), if known
 
     @property
@@ -131,6 +132,25 @@ def _semi_vertical(segment: list[Point]) -> bool:
     return any(0 < abs(angle - axis) <= SEMI_VERTICAL_DEGREES for axis in (-180, -90, 0, 90, 180))
 
 
+def missing_extrema(segments: list[list[Point]], tolerance: float = 1.0) -> int:
+    """Cubics that bulge more than `tolerance` units beyond both their ends in x or y: an extremum without an
+    on-curve point, which a designer would add (RedArrow, Glyph Nanny)."""
+    count = 0
+    for segment in segments:
+        if len(segment) != 4:
+            continue
+        for c in (0, 1):
+            p0, c1, c2, p1 = (point[c] for point in segment)
+            a, b, k = -p0 + 3 * c1 - 3 * c2 + p1, 2 * (p0 - 2 * c1 + c2), c1 - p0  # derivative / 3: a t² + b t + k
+            roots = [-k / b] if abs(a) < 1e-12 and abs(b) > 1e-12 else [] if abs(a) < 1e-12 else \
+                [(-b + sign * math.sqrt(b * b - 4 * a * k)) / (2 * a) for sign in (1, -1)] if b * b >= 4 * a * k else []
+            values = [cubic_at(*segment, t)[c] for t in roots if 0 < t < 1]
+            if any(v > max(p0, p1) + tolerance or v < min(p0, p1) - tolerance for v in values):
+                count += 1
+                break
+    return count
+
+
 def _short(segment: list[Point], contour_length: float, previous_was_line: bool) -> bool:
     length = segment_length(segment)
     if math.isclose(length, 0):
@@ -143,8 +163,9 @@ def outline_figures(outline: Iterable) -> OutlineFigures:
     """The figures of one glyph's outline (segment-pen operations, font units)."""
     contours = contour_segments(outline)
     total = straight = 0.0
-    jaggy = semi = colinear = short = 0
+    jaggy = semi = colinear = short = extrema = 0
     for segments in contours:
+        extrema += missing_extrema(segments)
         lengths = [segment_length(s) for s in segments]
         contour_length = sum(lengths)
         total += contour_length
@@ -159,7 +180,8 @@ def outline_figures(outline: Iterable) -> OutlineFigures:
             short += _short(this, contour_length, previous_was_line)
             previous_was_line = len(this) == 2
     on_curve = sum(len(segments) for segments in contours)
-    return OutlineFigures(on_curve, len(contours), straight / total if total else 0.0, jaggy, semi, colinear, short)
+    return OutlineFigures(on_curve, len(contours), straight / total if total else 0.0, jaggy, semi, colinear, short,
+                          extrema)
 
 
 def summarize_outlines(figures: list[OutlineFigures], reference: list[OutlineFigures] | None = None) -> dict:
@@ -172,7 +194,7 @@ def summarize_outlines(figures: list[OutlineFigures], reference: list[OutlineFig
                "straight_share_median": _median([f.straight_share for f in figures]),
                "flagged_share": sum(f.flagged for f in figures) / len(figures),
                **{f"{name}_share": sum(getattr(f, name) > 0 for f in figures) / len(figures)
-                  for name in ("jaggy", "semi_vertical", "colinear", "short")}}
+                  for name in ("jaggy", "semi_vertical", "colinear", "short", "missing_extrema")}}
     fits = [f.stem_fit for f in figures if f.stem_fit is not None]
     if fits:
         summary["stem_fit_mean"] = sum(fits) / len(fits)
