@@ -86,10 +86,13 @@ from fontcomplete.generate.donors import DonorBank, map_drafts
 rng = np.random.default_rng(0)
 images = (rng.random((40, 64, 64)) > 0.7).astype(np.uint8) * 255
 bank = DonorBank(list(range(40)), images, images)
-threading.Timer(1.0, lambda: os.killpg(os.getpgrp(), signal.SIGINT)).start()
+timer = threading.Timer(1.0, lambda: os.killpg(os.getpgrp(), signal.SIGINT))
+timer.daemon = True
+timer.start()
 started = time.monotonic()
-try:
-    map_drafts(bank, list(range(100, 4100)), np.repeat(images[:1], 4000, 0), lambda d: d.confidence, workers=2)
+try:  # 20 s of work on two workers, however fast the machine: Ctrl-C lands while they draft
+    map_drafts(bank, list(range(100, 4100)), np.repeat(images[:1], 4000, 0),
+               lambda d: time.sleep(0.01) or d.confidence, workers=2)
 except KeyboardInterrupt:
     print(f"stopped {time.monotonic() - started:.1f}")
 """
