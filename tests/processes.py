@@ -12,11 +12,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def interruptible() -> None:
+    """A child's SIGINT at its default, so Ctrl-C reaches it even when the tests run where it is ignored (a shell's
+    background job ignores SIGINT, and an ignored signal stays ignored across exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(argv: list[str], **kwargs) -> subprocess.Popen:
     """`python -m fontcomplete ARGV` as the leader of a new process group (its workers join that group)."""
     return subprocess.Popen([sys.executable, "-m", "fontcomplete", *map(str, argv)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            **kwargs)
+                            preexec_fn=interruptible, **kwargs)
 
 
 def _stat(pid: int) -> tuple[str, int, int] | None:

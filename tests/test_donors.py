@@ -80,7 +80,8 @@ def test_drafting_in_worker_processes_gives_what_drafting_inline_does():
 
 
 CTRL_C_SCRIPT = """
-import os, signal, sys, threading, time
+import faulthandler, os, signal, sys, threading, time
+faulthandler.dump_traceback_later(60, exit=True)  # a hang shows where it is
 import numpy as np
 from fontcomplete.generate.donors import DonorBank, map_drafts
 rng = np.random.default_rng(0)
@@ -102,8 +103,11 @@ def test_ctrl_c_stops_forked_drafting_at_once():
     import subprocess
     import sys
 
+    from processes import interruptible
+
     done = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT], capture_output=True, text=True, timeout=120,
-                          start_new_session=True)  # its own process group: the Ctrl-C reaches it and its workers only
+                          start_new_session=True,  # its own process group: the Ctrl-C reaches it and its workers only
+                          preexec_fn=interruptible)
     assert done.stdout.startswith("stopped"), done.stdout + done.stderr
     assert float(done.stdout.split()[1]) < 5
 
