@@ -13,6 +13,7 @@ from fontcomplete.core.charsets import is_han
 from fontcomplete.core.outline import replay
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.outlines.checks import contour_segments, segment_length
+from fontcomplete.outlines.curve_fit import cross, sub
 
 SAMPLE = 600  # glyphs read at most (evenly spaced over the font's Han characters)
 MAX_STEM = 0.2  # em: two facing edges further apart than this are not one stroke
@@ -66,12 +67,11 @@ def edges(outline: Iterable) -> list[Edge]:
 
 def _contour_edges(segments) -> Iterable[Edge]:
     for segment in segments:
-        if len(segment) != 2 or segment[0] == segment[1]:
-            continue
-        (x0, y0), (x1, y1) = segment
-        if x0 == x1:
+        axis = _line_axis(segment)
+        (x0, y0), (x1, y1) = segment[0], segment[-1]
+        if axis == "V":
             yield Edge("V", x0, min(y0, y1), max(y0, y1), ink_above=y1 < y0)  # travelling down: ink to the right
-        elif y0 == y1:
+        elif axis == "H":
             yield Edge("H", y0, min(x0, x1), max(x0, x1), ink_above=x1 > x0)  # travelling right: ink above
 
 
@@ -167,7 +167,8 @@ def outer_corners(outline: list, span: float) -> tuple[int, int]:
                 between += math.dist(segments[j][0], segments[j][-1])
                 j = (j + 1) % n
             other = _line_axis(segments[j])
-            if other is None or other == axis or between > span or _turn(segment, segments[j]) <= 0:
+            turn = cross(sub(segment[1], segment[0]), sub(segments[j][1], segments[j][0]))  # > 0: turning left
+            if other is None or other == axis or between > span or turn <= 0:
                 continue
             if between == 0:
                 sharp += 1
@@ -181,13 +182,6 @@ def _line_axis(segment) -> str | None:
         return None
     (x0, y0), (x1, y1) = segment
     return "V" if x0 == x1 else "H" if y0 == y1 else None
-
-
-def _turn(first, second) -> float:
-    """The cross product of two lines' directions: positive where the outline turns left (an outer corner)."""
-    (ax, ay), (bx, by) = first[0], first[1]
-    (cx, cy), (dx, dy) = second[0], second[1]
-    return (bx - ax) * (dy - cy) - (by - ay) * (dx - cx)
 
 
 def sample_codepoints(codepoints: Iterable[int], limit: int = SAMPLE) -> list[int]:

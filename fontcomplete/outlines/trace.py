@@ -10,7 +10,6 @@ import numpy as np
 import pathops
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.pens.roundingPen import RoundingPen
-from fontTools.pens.transformPen import TransformPen
 from PIL import Image
 
 from fontcomplete.core.frame import EmFrame
@@ -141,16 +140,6 @@ def ink_window(mask: np.ndarray, margin: int = 2) -> tuple[int, int, int, int]:
     height, width = mask.shape
     return (max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, height),
             max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, width))
-
-def trace_mask(mask: np.ndarray, settings: TraceSettings, pen) -> None:
-    """Draw potrace's curves of a boolean mask into `pen` in pixel coordinates (x right, y down).
-
-    Only the inked window is handed to potrace.
-    """
-    if mask.any():
-        left, top, curves = _window_curves(mask, settings)
-        _draw_curves(curves, TransformPen(pen, (1, 0, 0, 1, left, top)))
-
 
 def _window_curves(mask: np.ndarray, settings: TraceSettings) -> tuple[int, int, list]:
     """potrace's curves of the mask's inked window, in that window's pixels, and the window's left and top."""
