@@ -44,6 +44,9 @@ class CountingStylizer:
         self.glyphs += len(images)
         return images.astype(np.float32) / 255
 
+    def views_ink(self, images: np.ndarray) -> np.ndarray:
+        return self(images)[None]
+
 
 @pytest.fixture(scope="module")
 def source():

@@ -5,9 +5,9 @@ from ml_fixtures import tiny_config
 from test_filter import SOURCE
 
 from fontcomplete.cli import main
-from fontcomplete.ml.calibrate import THRESHOLDS
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
+from fontcomplete.outlines.steadiness import TRACE_THRESHOLDS as THRESHOLDS
 
 CODES = [ord(c) for c in "永字八法一二三"]
 

@@ -35,6 +35,9 @@ class TruthStylizer:
         names = [self.target.cmap[c] for c in self.codepoints[:len(renders)]]
         return render_many(self.target, names, self.image_size).astype(np.float32) / 255
 
+    def views_ink(self, renders):
+        return np.stack([self(renders)] * 3)  # three views that agree
+
 
 def test_evaluate_scores_model_and_copy_and_never_shows_the_model_the_held_out(tmp_path):
     make_ufo(tmp_path / "Target.ufo", HELD + DRAWN)
@@ -62,3 +65,19 @@ def test_evaluate_scores_model_and_copy_and_never_shows_the_model_the_held_out(t
         generated, truth = (sheet[y + 1:y + size - 1, x + k * (size + 2) + 1:x + k * (size + 2) + size - 1] > 127
                             for k in (1, 2))
         assert truth.sum() > 50 and (generated & truth).sum() / (generated | truth).sum() > 0.8
+
+
+def test_confidence_figures_say_how_well_confidence_finds_the_wrong_topologies():
+    from fontcomplete.complete.evaluate import Evaluation
+    from fontcomplete.core.scores import GlyphScore
+    from fontcomplete.generate.review import Review
+
+    # four glyphs: the two with the designer's topology are the sure ones (green), a broken one yellow, a merged red
+    pieces = {1: 0, 2: 0, 3: 1, 4: -1}
+    steady = {1: 1.0, 2: 0.9, 3: 0.7, 4: 0.2}
+    scores = [GlyphScore(c, 1 - c / 10, 0.8, 0.1, pieces[c]) for c in pieces]
+    reviews = {c: Review(1.0, (9,), "whole", steady=steady[c]) for c in pieces}
+    figures = Evaluation(list(pieces), {"model": scores, "copy": scores}, {}, reviews=reviews).confidence_figures()
+    assert figures["auc_topology_ok"] == 1.0
+    assert figures["bands"] == {"green": {"share": 0.5, "topology_ok": 1.0}, "yellow": {"share": 0.25, "topology_ok": 0.0},
+                                "red": {"share": 0.25, "topology_ok": 0.0}}

@@ -28,6 +28,9 @@ class IdentityStylizer:
         self.batches.append(len(sources))
         return sources.astype(np.float32) / 255
 
+    def views_ink(self, sources):
+        return self(sources)[None]
+
 
 def test_frame_to_frame_matches_em_box_corners():
     transform = frame_to_frame(EmFrame(0, -120, 1000), TARGET_FRAME)

@@ -104,6 +104,9 @@ class FakeStylizer:
     def __call__(self, images):
         return images.astype(np.float32) / 255
 
+    def views_ink(self, images):
+        return self(images)[None]
+
 
 def test_model_mode_uses_the_same_path(target, monkeypatch):
     asked = set()

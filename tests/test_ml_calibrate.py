@@ -7,9 +7,10 @@ from test_filter import SOURCE
 
 from fontcomplete.fonts.font import open_font
 from fontcomplete.fonts.raster import render_many
-from fontcomplete.ml.calibrate import GAP_OPENINGS, THRESHOLDS, best_calibration, calibrate_model_dir, threshold_scores
+from fontcomplete.ml.calibrate import GAP_OPENINGS, best_calibration, calibrate_model_dir, threshold_scores
 from fontcomplete.ml.model_dir import ModelInfo, read_info, save_model
 from fontcomplete.ml.networks import Generator
+from fontcomplete.outlines.steadiness import TRACE_THRESHOLDS as THRESHOLDS
 
 CODES = [ord(c) for c in "永字八法一二三"]
 

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         "outlines": result.outline_summary(),
         "glyphs": {name: [vars(s) for s in scores] for name, scores in result.scores.items()},
         "glyph_outlines": {name: [f.as_json() for f in figures] for name, figures in result.outlines.items()},
-        "reviews": {f"U+{c:04X}": vars(r) for c, r in result.reviews.items()},
+        "reviews": {f"U+{c:04X}": {**vars(r), "confidence": r.confidence} for c, r in result.reviews.items()},
     }
     (out / "eval.json").write_text(json.dumps(report, indent=1) + "\n")
     pages = write_proof(result, out / "proof.png")
@@ -72,9 +72,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"your font's conventions (learned from its other glyphs): {result.conventions.describe()}")
     figures = result.confidence_figures()
     if figures is not None:
-        print(f"review confidence: Spearman {figures['spearman_iou']:.2f} with IoU; the least sure fifth "
-              f"{figures['least_sure_fifth_iou']:.3f} IoU, {figures['least_sure_fifth_topology_ok']:.1%} topology ok "
-              f"(the rest {figures['rest_iou']:.3f}, {figures['rest_topology_ok']:.1%}); the proof is least sure first")
+        bands = "; ".join(f"{name} {band['share']:.0%} of the glyphs, {band['topology_ok']:.0%} topology ok"
+                          for name, band in figures["bands"].items())
+        print(f"review confidence: Spearman {figures['spearman_iou']:.2f} with IoU, AUC {figures['auc_topology_ok']:.2f} "
+              f"for topology ok; the least sure fifth {figures['least_sure_fifth_iou']:.3f} IoU, "
+              f"{figures['least_sure_fifth_topology_ok']:.1%} topology ok (the rest {figures['rest_iou']:.3f}, "
+              f"{figures['rest_topology_ok']:.1%}); by mark colour: {bands}; the proof is least sure first")
     print(f"wrote {out / 'eval.json'} and {', '.join(map(str, pages))}")
     return 0
 

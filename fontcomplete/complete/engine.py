@@ -17,7 +17,7 @@ from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.core.outline import Outline, structure
 from fontcomplete.core.provenance import declined_codepoints
 from fontcomplete.fonts.font import SourceFont, open_font, ufo_frame
-from fontcomplete.generate.cache import open_cache
+from fontcomplete.generate.cache import open_cache, source_fingerprint
 from fontcomplete.generate.generators import Copy, Drawing, Fitted, Model, generate_cached
 from fontcomplete.generate.stylize import VIEWS, Stylizer, default_workers
 from fontcomplete.outlines.conventions import Conventions, conventions_of
@@ -113,6 +113,7 @@ class Completer:
         # what is learned from a master's designer-drawn glyphs, by their content (Master.drawn's fingerprint)
         self._seeing: dict[tuple, Stylizer] = {}  # (model key, drawn fingerprint) -> stylizer reading them
         self._conventions: dict[str, Conventions] = {}  # drawn fingerprint -> conventions
+        self._steady: dict[tuple, dict[int, float]] = {}  # (model id, source, trace) -> each glyph's steadiness
 
     def check_models(self) -> None:
         """Load the model for every style named in the settings, so that a bad model fails at once."""
@@ -154,8 +155,9 @@ class Completer:
             self._conventions[drawn.fingerprint] = conventions_of(drawn, drawn.cmap)
         trace = replace(settings.trace.resolved(stylizer.ink_threshold, stylizer.gap_opening),
                         conventions=self._conventions[drawn.fingerprint])
+        steady = self._steady.setdefault((stylizer.model_id, source_fingerprint(master.source), trace), {})
         return Model(master.source, master.frame, stylizer, trace, drawn, frozenset(drawn.cmap), settings.batch_size,
-                     self.pool_map, calibrated=stylizer.ink_threshold is not None)
+                     self.pool_map, calibrated=stylizer.ink_threshold is not None, steady=steady)
 
     def generate(self, master: Master, codepoints: list[int]) -> dict[int, Outline]:
         return generate_cached(self.cache, self.generator(master), codepoints, self.progress)

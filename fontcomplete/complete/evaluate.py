@@ -12,6 +12,7 @@ from fontTools.pens.recordingPen import RecordingPen
 from PIL import Image
 
 from fontcomplete.core.outline import Generated
+from fontcomplete.core.provenance import CONFIDENCE_BANDS, CONFIDENCE_MARKS
 from fontcomplete.core.scores import GlyphScore, score, summarize
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render, render_outline
@@ -45,18 +46,30 @@ class Evaluation:
                 for name, figures in self.outlines.items()}
 
     def confidence_figures(self) -> dict | None:
-        """How well review confidence finds the weak glyphs: its Spearman correlation with the model's IoU, and the
-        mean IoU and topology-ok share of the least sure fifth against the rest (None without reviews)."""
+        """How well review confidence finds the weak glyphs: its Spearman correlation with the model's IoU, the
+        chance that a glyph with the designer's topology is more confident than one without (AUC), the mean IoU and
+        topology-ok share of the least sure fifth against the rest, and per mark colour band (green, yellow, red) its
+        share of the glyphs and their topology-ok share (None without reviews)."""
         if not self.reviews or "model" not in self.scores:
             return None
-        from scipy.stats import spearmanr
+        from scipy.stats import mannwhitneyu, spearmanr
 
         confidence = confidence_array(self.codepoints, self.reviews)
         iou = np.array([s.iou for s in self.scores["model"]])
         topology_ok = np.array([s.topology_ok for s in self.scores["model"]])
         low = np.zeros(len(iou), bool)
         low[np.argsort(confidence, kind="stable")[:max(1, len(iou) // 5)]] = True
-        return {"spearman_iou": float(spearmanr(confidence, iou)[0]) if len(iou) > 2 else float("nan"),
+        both = topology_ok.any() and not topology_ok.all()
+        auc = mannwhitneyu(confidence[topology_ok], confidence[~topology_ok]).statistic / \
+            (topology_ok.sum() * (~topology_ok).sum()) if both else float("nan")
+        bands, upper = {}, np.inf
+        for lowest, color in CONFIDENCE_MARKS:
+            inside = (confidence >= lowest) & (confidence < upper)
+            bands[CONFIDENCE_BANDS[color]] = {"share": _mean(inside), "topology_ok": _mean(topology_ok[inside])}
+            upper = lowest
+        varied = len(iou) > 2 and np.ptp(confidence) > 0 and np.ptp(iou) > 0
+        return {"spearman_iou": float(spearmanr(confidence, iou)[0]) if varied else float("nan"),
+                "auc_topology_ok": float(auc), "bands": bands,
                 "least_sure_fifth_iou": _mean(iou[low]), "rest_iou": _mean(iou[~low]),
                 "least_sure_fifth_topology_ok": _mean(topology_ok[low]), "rest_topology_ok": _mean(topology_ok[~low])}
 

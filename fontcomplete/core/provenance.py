@@ -9,9 +9,11 @@ from fontTools.pens.recordingPen import RecordingPointPen
 
 PROVENANCE_KEY = "org.fontcomplete.provenance"
 MARK_COLOR = "0.97,0.56,0.16,1"  # orange: a generated glyph without a confidence (a copy of the source)
-# (lowest confidence, mark colour): green sure, yellow check, red unsure. At 0.8 and above the target's own
-# drawings rebuild the character closely (about two thirds of the characters of a CJK font).
+# (lowest confidence, mark colour): green sure, yellow check, red unsure. At 0.8 and above the target's own drawings
+# rebuild the character closely and the model draws its strokes and counters alike in every view and at every trace
+# threshold (fontcomplete.generate.review).
 CONFIDENCE_MARKS = ((0.8, "0.35,0.75,0.35,1"), (0.6, "0.98,0.82,0.18,1"), (0.0, "0.91,0.28,0.25,1"))
+CONFIDENCE_BANDS = dict(zip((color for _, color in CONFIDENCE_MARKS), ("green", "yellow", "red")))
 MARK_COLORS = {MARK_COLOR, *(color for _, color in CONFIDENCE_MARKS)}
 DIGEST_KEY = "outline"  # provenance entry: outline_digest() of the glyph as fontcomplete wrote it
 PLACED_KEY = "org.fontcomplete.placed"  # font lib: every character fontcomplete has added to this UFO

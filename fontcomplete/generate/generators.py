@@ -4,7 +4,7 @@ protocol, generated through one cached loop."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -18,6 +18,7 @@ from fontcomplete.generate.cache import Cache, outline_key, source_fingerprint
 from fontcomplete.generate.copy import copy_glyphs
 from fontcomplete.generate.review import Review, review_glyphs
 from fontcomplete.generate.stylize import Stylizer, stylize_glyphs
+from fontcomplete.outlines.steadiness import steadiness
 from fontcomplete.outlines.trace import TraceSettings
 
 FIT_SIZE = 256  # px of the renders other masters are fitted to in copy mode
@@ -94,6 +95,8 @@ class Model:
     batch_size: int = 64
     pool_map: Callable = map
     calibrated: bool = False  # the trace threshold and gap opening are the ones calibrated for this model
+    steady: dict[int, float] = field(default_factory=dict, repr=False)  # steadiness of the glyphs generated so far
+
     @property
     def id(self) -> str:
         return self.stylizer.model_id
@@ -103,7 +106,8 @@ class Model:
 
     def generate(self, codepoints: Sequence[int], progress: Callable[[int], None]) -> Iterator[Generated]:
         return stylize_glyphs(self.source, codepoints, self.frame, self.stylizer, batch_size=self.batch_size,
-                              trace_settings=self.trace, pool_map=self.pool_map, progress=progress)
+                              trace_settings=self.trace, pool_map=self.pool_map, progress=progress,
+                              steadiness=self.steady)
 
     def describe(self) -> str:
         how = "calibrated for this model on its validation characters" if self.calibrated else "not calibrated"
@@ -119,7 +123,21 @@ class Model:
         if not codepoints:
             return {}
         bank = self.stylizer.donor_bank(self.source, self.target, self.drawn)
-        return review_glyphs(bank, self.source, codepoints, workers)
+        steady = self.steadiness(codepoints)
+        return {cp: replace(review, steady=steady[cp])
+                for cp, review in review_glyphs(bank, self.source, codepoints, workers).items()}
+
+    def steadiness(self, codepoints: Sequence[int]) -> dict[int, float]:
+        """Each glyph's steadiness (fontcomplete.outlines.steadiness): measured when it was generated, else (its
+        outline came from the cache) from the model's views drawn again."""
+        missing = [cp for cp in codepoints if cp not in self.steady]
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start:start + self.batch_size]
+            renders = render_many(self.source, [self.source.cmap[cp] for cp in batch], self.stylizer.image_size)
+            views = self.stylizer.views_ink(renders)
+            self.steady.update(zip(batch, self.pool_map(_steadiness_job, [(views[:, i], self.trace)
+                                                                          for i in range(len(batch))])))
+        return {cp: self.steady[cp] for cp in codepoints}
 
 
 @dataclass
@@ -160,6 +178,10 @@ class Fitted:
             for cp, image in zip(batch, self.own.ink(batch)):
                 yield Generated(cp, fit_outline(self.base[cp], image, self.frame))
                 progress(1)
+
+
+def _steadiness_job(job: tuple[np.ndarray, TraceSettings]) -> float:
+    return steadiness(*job)
 
 
 def generate_cached(cache: Cache, generator: Generator, codepoints: Sequence[int],

@@ -1,5 +1,6 @@
 """How sure a generated glyph is: how well the target's own drawings of other characters rebuild it (a donor draft's
-confidence), so that a designer reviews the least sure glyphs first."""
+fit), times how steady the model's strokes and counters are across its views and trace thresholds
+(fontcomplete.outlines.steadiness), so that a designer reviews the least sure glyphs first."""
 
 from __future__ import annotations
 
@@ -14,15 +15,24 @@ from fontcomplete.generate.donors import DonorBank, Draft, map_drafts
 
 @dataclass(frozen=True)
 class Review:
-    """A generated glyph's review figures: the best donor draft of its character from the target's own glyphs."""
+    """A generated glyph's review figures: the best donor draft of its character from the target's own glyphs, and
+    the steadiness of the model's drawing of it."""
 
-    confidence: float  # 0..1: ink IoU of the donors' placed source renders with the character's source render
+    rebuilt: float  # 0..1: ink IoU of the donors' placed source renders with the character's source render
     donors: tuple[int, ...]  # the target's characters whose drawings rebuild it, one per region of the layout
     layout: str  # how the em box was cut into regions ("whole", "left-right@0.45", "enclose-full", …)
+    steady: float | None = None  # 0..1: topology kept across the model's views and thresholds (None: not measured)
+
+    @property
+    def confidence(self) -> float:
+        """0..1: rebuilt × steady (rebuilt alone where steadiness was not measured)."""
+        return round(self.rebuilt * (1.0 if self.steady is None else self.steady), 4)
 
     def provenance(self) -> dict[str, str]:
-        """The entries a glyph's provenance records: confidence, donors (character and codepoint) and layout."""
-        return {"confidence": f"{self.confidence:.2f}",
+        """The entries a glyph's provenance records: confidence and its two factors, donors (character and
+        codepoint) and layout."""
+        steady = {} if self.steady is None else {"steady": f"{self.steady:.2f}"}
+        return {"confidence": f"{self.confidence:.2f}", "rebuilt": f"{self.rebuilt:.2f}", **steady,
                 "donors": ", ".join(f"{chr(c)} U+{c:04X}" for c in self.donors), "layout": self.layout}
 
 

@@ -17,6 +17,7 @@ from fontcomplete.core.outline import Generated, Outline
 from fontcomplete.core.workers import init_worker
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render_many
+from fontcomplete.outlines.steadiness import steadiness
 from fontcomplete.outlines.trace import TraceSettings, trace_to_recording
 
 VIEWS = 5  # a model's output is averaged over 1 to VIEWS views of each glyph, VIEWS by default (ml.stylizer)
@@ -31,7 +32,11 @@ class Stylizer(Protocol):
     ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
     gap_opening: float | None  # the gap opening strength calibrated with it (None: 0, no opening)
 
-    def __call__(self, sources: np.ndarray) -> np.ndarray: ...
+    def __call__(self, sources: np.ndarray) -> np.ndarray:
+        """The mean of views_ink: the ink a glyph is traced from."""
+
+    def views_ink(self, sources: np.ndarray) -> np.ndarray:
+        """float32 (V, N, S', S'): each of its V views' ink (V = 1 for a stylizer with one view)."""
 
     def with_target(self, source: SourceFont, target: SourceFont, codepoints) -> Stylizer:
         """The stylizer to use for this target, whose designer-drawn characters are `codepoints`."""
@@ -40,8 +45,11 @@ class Stylizer(Protocol):
         """The target's glyphs for `codepoints` as a fontcomplete.generate.donors.DonorBank (for review.review_glyphs)."""
 
 
-def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings]) -> Outline:
-    return trace_to_recording(*job)
+def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings, bool]) -> tuple[Outline, float | None]:
+    """(the outline traced from the mean of a glyph's views, and their steadiness when asked)."""
+    views, frame, settings, steady = job
+    outline = trace_to_recording(views.mean(axis=0) if len(views) > 1 else views[0], frame, settings)
+    return outline, steadiness(views, settings) if steady else None
 
 
 @contextmanager
@@ -73,16 +81,21 @@ def default_workers() -> int:
 
 def stylize_glyphs(source: SourceFont, codepoints: Sequence[int], target_frame: EmFrame, stylizer: Stylizer,
                    *, batch_size: int = 64, trace_settings: TraceSettings = TraceSettings(),
-                   pool_map=map, progress: Callable[[int], None] = lambda n: None) -> Iterator[Generated]:
-    """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame."""
+                   pool_map=map, progress: Callable[[int], None] = lambda n: None,
+                   steadiness: dict[int, float] | None = None) -> Iterator[Generated]:
+    """Model mode: render each source glyph in its em box, restyle it in batches, trace it in the target's frame.
+    With a `steadiness` dict, each glyph's steadiness (fontcomplete.outlines.steadiness) is recorded in it, measured
+    beside the trace from the views the model drew the glyph from."""
     settings = trace_settings.resolved(stylizer.ink_threshold, stylizer.gap_opening)
     for start in range(0, len(codepoints), batch_size):
         batch = list(codepoints[start:start + batch_size])
         renders = render_many(source, [source.cmap[c] for c in batch], stylizer.image_size)
-        styled = np.asarray(stylizer(renders), dtype=np.float32)
-        if styled.shape[0] != len(batch) or not np.isfinite(styled).all():
-            raise RuntimeError(f"the model returned {styled.shape} with non-finite values for a batch of {len(batch)}")
-        outlines = pool_map(_trace_job, [(image, target_frame, settings) for image in styled])
-        for codepoint, outline in zip(batch, outlines):
+        views = np.asarray(stylizer.views_ink(renders), dtype=np.float32)
+        if views.shape[1] != len(batch) or not np.isfinite(views).all():
+            raise RuntimeError(f"the model returned {views.shape} with non-finite values for a batch of {len(batch)}")
+        jobs = [(views[:, i], target_frame, settings, steadiness is not None) for i in range(len(batch))]
+        for codepoint, (outline, steady) in zip(batch, pool_map(_trace_job, jobs)):
+            if steadiness is not None:
+                steadiness[codepoint] = steady
             yield Generated(codepoint, outline)
             progress(1)

@@ -14,9 +14,9 @@ import numpy as np
 from fontcomplete.core.scores import ink_ious, kept_iou, topology
 from fontcomplete.fonts.font import SourceFont
 from fontcomplete.fonts.raster import render_many
+from fontcomplete.outlines.steadiness import TRACE_THRESHOLDS
 from fontcomplete.outlines.trace import DEFAULT_THRESHOLD, TraceSettings, despeckled, traced_coverage
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 GAP_OPENINGS = (0.0, 2.0, 4.0, 6.0, 8.0)  # trace.open_gaps strengths tried with each threshold
 CALIBRATION_MARGIN = 1.25  # an estimate of calibration time (calibration_seconds) times this …
 CALIBRATION_SETUP_SECONDS = 20.0  # … plus this: loading the model, rendering the exemplar bank
@@ -45,7 +45,7 @@ def grid_scores(ink: np.ndarray, truth: np.ndarray, upsample: int) -> dict[tuple
     table = {}
     for gaps in GAP_OPENINGS:
         coverage = [traced_coverage(image, gaps, upsample) for image in ink]
-        for threshold in THRESHOLDS:
+        for threshold in TRACE_THRESHOLDS:
             settings = TraceSettings(upsample=upsample, threshold=threshold, open_gaps=gaps)
             masks = np.stack([despeckled(c >= threshold, settings) for c in coverage])
             table[threshold, gaps] = _figures(ink_ious(masks, truth), [topology(m) for m in masks], true_topology)

@@ -110,8 +110,13 @@ class Stylizer:
         """The gap opening strength calibrated with the threshold (None: not calibrated, no opening)."""
         return self.info.gap_openings.get(self.style)
 
-    @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> np.ndarray:
+        """float32 (N, S, S) ink in 0..1 of uint8 source renders: the mean of the model's views."""
+        return self.views_ink(images).mean(axis=0).clip(0, 1)
+
+    @torch.inference_mode()
+    def views_ink(self, images: np.ndarray) -> np.ndarray:
+        """float32 (V, N, S, S): each view's ink of uint8 (N, S, S) source renders."""
         images = np.asarray(images)
         if images.ndim != 3 or images.shape[1:] != (self.image_size, self.image_size) or images.dtype != np.uint8:
             raise FontcompleteError(f"the model takes uint8 renders of shape (N, {self.image_size}, "
@@ -119,17 +124,15 @@ class Stylizer:
         if self.exemplars and self.bank is None:
             raise FontcompleteError(f"model {self.model_id} draws on the target's own glyphs ({self.exemplars} "
                                     "exemplars each) and was given none")
-        out = np.empty(images.shape, np.float32)
+        out = np.empty((len(self.views), *images.shape), np.float32)
         for start in range(0, len(images), self.batch_size):
             chunk = images[start:start + self.batch_size]
             styles = torch.full((len(chunk),), self.style_id, dtype=torch.long, device=self.device)
-            total = torch.zeros((len(chunk), 1, *chunk.shape[1:]), device=self.device)
-            for inputs, (dy, dx) in self._views(chunk):
+            for view, (inputs, (dy, dx)) in enumerate(self._views(chunk)):
                 inputs = torch.from_numpy(inputs).to(self.device).float().div_(255)
                 with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.half):
                     ink, _ = self.generator(shifted(inputs, dy, dx), styles)
-                total += shifted(ink.float(), -dy, -dx)
-            out[start:start + len(chunk)] = total[:, 0].div_(len(self.views)).clamp_(0, 1).cpu().numpy()
+                out[view, start:start + len(chunk)] = shifted(ink.float(), -dy, -dx)[:, 0].clamp(0, 1).cpu().numpy()
         return out
 
     def _views(self, chunk: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int]]]:
