@@ -36,6 +36,7 @@ class CountingStylizer:
     model_id = "fake@0/regular"
     ink_threshold = None
     gap_opening = None
+    validation_topology = None
 
     def __init__(self):
         self.glyphs = 0

@@ -18,6 +18,7 @@ class TruthStylizer:
     model_id = "truth"
     ink_threshold = None
     gap_opening = None
+    validation_topology = None
 
     def __init__(self, target, codepoints):
         self.target, self.codepoints, self.bank = target, codepoints, None

@@ -20,6 +20,7 @@ class IdentityStylizer:
     model_id = "identity"
     ink_threshold = None
     gap_opening = None
+    validation_topology = None
 
     def __init__(self):
         self.batches = []
@@ -90,6 +91,7 @@ class FaintStylizer(IdentityStylizer):
 
     ink_threshold = 0.7
     gap_opening = None
+    validation_topology = None
 
     def __call__(self, sources):
         return sources.astype(np.float32) / 255 * 0.6

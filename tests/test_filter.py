@@ -99,6 +99,7 @@ class FakeStylizer:
     model_id = "fake@0/regular"
     ink_threshold = None
     gap_opening = None
+    validation_topology = None
     exemplars = 0
 
     def __call__(self, images):

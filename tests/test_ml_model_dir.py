@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +10,8 @@ from fontcomplete.core.errors import FontcompleteError
 from fontcomplete.ml.model_dir import ModelInfo, load_model, save_model, set_ink_thresholds
 from fontcomplete.ml.networks import Generator
 from fontcomplete.ml.stylizer import load_stylizer
+
+DATA = Path(__file__).parent / "data"
 
 
 def saved(tmp_path, categories=("Zen Maru", "Other")):
@@ -148,3 +151,24 @@ def test_export_keeps_only_the_named_style_with_its_exact_output(tmp_path):
     with torch.no_grad():
         assert torch.equal(generator.eval()(x, torch.tensor([2, 2]))[0], loaded(x, torch.tensor([0, 0]))[0])
     assert main(["export", str(tmp_path / "run"), str(tmp_path / "other"), "--style", "Nope"]) == 2
+
+
+def test_a_model_weaker_than_the_paste_on_its_validation_glyphs_says_so_when_it_fills(tmp_path):
+    from fontcomplete.fonts.font import open_font
+    from fontcomplete.generate.generators import Model
+    from fontcomplete.outlines.trace import TraceSettings
+
+    saved(tmp_path, categories=("Kai", "Gothic"))
+    calibration = {style: {"paste": {"topology_ok": 0.28}, "topology_ok": {"0.20/0": topo, "0.50/6": 0.1}}
+                   for style, topo in (("Kai", 0.14), ("Gothic", 0.55))}
+    set_ink_thresholds(tmp_path, {"Kai": 0.2, "Gothic": 0.2}, calibration, {"Kai": 0.0, "Gothic": 0.0})
+    source = open_font(DATA / "NotoSansTC-Subset.otf")
+
+    def described(style):
+        stylizer = load_stylizer(tmp_path, style=style, device="cpu")
+        return Model(source, source.frame, stylizer, TraceSettings(threshold=0.2, open_gaps=0.0), source,
+                     frozenset()).describe()
+
+    assert load_stylizer(tmp_path, style="Kai", device="cpu").validation_topology == (0.14, 0.28)
+    assert "WARNING" in described("Kai") and "14% of the glyphs, a paste of the source 28%" in described("Kai")
+    assert "WARNING" not in described("Gothic")

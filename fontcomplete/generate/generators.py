@@ -113,7 +113,16 @@ class Model:
         how = "calibrated for this model on its validation characters" if self.calibrated else "not calibrated"
         return (f"model {self.id} on {source_label(self.source)}; trace threshold {self.trace.threshold:.2f}, gap "
                 f"opening {self.trace.open_gaps:g} ({how}; --threshold and --open-gaps override); your font's "
-                f"conventions: {self.trace.conventions.describe()}")
+                f"conventions: {self.trace.conventions.describe()}{self.weaker_than_paste()}")
+
+    def weaker_than_paste(self) -> str:
+        """A warning when the model kept the real strokes and counters of fewer validation glyphs than a paste."""
+        figures = self.stylizer.validation_topology
+        if figures is None or figures[0] >= figures[1]:
+            return ""
+        return (f"; WARNING: on its validation characters this model drew the real strokes and counters of "
+                f"{figures[0]:.0%} of the glyphs, a paste of the source {figures[1]:.0%}: review every glyph (the "
+                f"least sure first), or fill with --model copy")
 
     def ink(self, codepoints: Sequence[int]) -> np.ndarray:
         renders = render_many(self.source, [self.source.cmap[cp] for cp in codepoints], self.stylizer.image_size)

@@ -31,6 +31,7 @@ class Stylizer(Protocol):
     exemplars: int  # how many of the target's own glyphs it reads per glyph (0: it needs no with_target)
     ink_threshold: float | None  # the trace threshold calibrated for this model and style (None: 0.5)
     gap_opening: float | None  # the gap opening strength calibrated with it (None: 0, no opening)
+    validation_topology: tuple[float, float] | None  # (its, the paste's) topology-ok share on validation glyphs
 
     def __call__(self, sources: np.ndarray) -> np.ndarray:
         """The mean of views_ink: the ink a glyph is traced from."""

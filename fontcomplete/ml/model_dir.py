@@ -36,6 +36,8 @@ class ModelInfo:
     training: dict
     ink_thresholds: dict[str, float] = field(default_factory=dict)  # per style, calibrated after training
     gap_openings: dict[str, float] = field(default_factory=dict)  # per style, calibrated with the thresholds
+    validation_topology: dict[str, tuple[float, float]] = field(default_factory=dict)  # per calibrated style: the
+    # topology-ok share of its validation glyphs at the calibrated setting, and of the paste of the source
 
     def style_id(self, style: str | None, target_name: str | None = None) -> int:
         """Index of a category by name (or by number); None means the only one, or the one named like the target."""
@@ -112,7 +114,22 @@ def read_info(directory: Path) -> ModelInfo:
         raise FontcompleteError(f"{path}: ink_thresholds must map the model's styles to values between 0 and 1")
     if any(k not in categories or not 0 <= v <= 100 for k, v in gaps.items()):
         raise FontcompleteError(f"{path}: gap_openings must map the model's styles to values between 0 and 100")
-    return ModelInfo(size, generator, categories, data.get("training", {}), thresholds, gaps)
+    return ModelInfo(size, generator, categories, data.get("training", {}), thresholds, gaps,
+                     validation_topology(data, thresholds, gaps))
+
+
+def validation_topology(data: dict, thresholds: dict[str, float], gaps: dict[str, float]) -> dict:
+    """Per calibrated style, (the model's, the paste's) topology-ok share on the validation characters, from the
+    calibration table in config.json (styles calibrated before the paste was recorded are left out)."""
+    found = {}
+    for style, threshold in thresholds.items():
+        table = data.get("ink_threshold_calibration", {}).get(style, {})
+        try:
+            found[style] = (float(table["topology_ok"][f"{threshold:.2f}/{gaps.get(style, 0.0):g}"]),
+                            float(table["paste"]["topology_ok"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
 
 
 def set_ink_thresholds(directory: Path, thresholds: dict[str, float], calibration: dict,

@@ -106,6 +106,11 @@ class Stylizer:
         return self.info.ink_thresholds.get(self.style)
 
     @property
+    def validation_topology(self) -> tuple[float, float] | None:
+        """(the model's, the paste's) topology-ok share on the run's validation characters, as calibrated."""
+        return self.info.validation_topology.get(self.style)
+
+    @property
     def gap_opening(self) -> float | None:
         """The gap opening strength calibrated with the threshold (None: not calibrated, no opening)."""
         return self.info.gap_openings.get(self.style)
