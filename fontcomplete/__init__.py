@@ -1,3 +1,3 @@
 """fontcomplete: complete CJK fonts in their own style (codepoints → raster → generator → trace → UFO)."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

@@ -172,3 +172,7 @@ def test_a_model_weaker_than_the_paste_on_its_validation_glyphs_says_so_when_it_
     assert load_stylizer(tmp_path, style="Kai", device="cpu").validation_topology == (0.14, 0.28)
     assert "WARNING" in described("Kai") and "14% of the glyphs, a paste of the source 28%" in described("Kai")
     assert "WARNING" not in described("Gothic")
+    from fontcomplete.cli import main
+
+    assert main(["export", str(tmp_path), str(tmp_path / "kai"), "--style", "Kai"]) == 0  # an exported model keeps saying so
+    assert load_stylizer(tmp_path / "kai", device="cpu").validation_topology == (0.14, 0.28)

@@ -75,6 +75,7 @@ def save_model(directory: Path, generator: Generator, info: ModelInfo, half: boo
         "training": info.training,
         "ink_thresholds": info.ink_thresholds,
         "gap_openings": info.gap_openings,
+        "validation_topology": {style: list(figures) for style, figures in info.validation_topology.items()},
     }
     write_text_atomic(directory / CONFIG, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
 
@@ -119,9 +120,15 @@ def read_info(directory: Path) -> ModelInfo:
 
 
 def validation_topology(data: dict, thresholds: dict[str, float], gaps: dict[str, float]) -> dict:
-    """Per calibrated style, (the model's, the paste's) topology-ok share on the validation characters, from the
-    calibration table in config.json (styles calibrated before the paste was recorded are left out)."""
+    """Per calibrated style, (the model's, the paste's) topology-ok share on the validation characters: from the
+    calibration table in config.json, else as an exported model recorded them (styles calibrated before the paste
+    was recorded are left out)."""
     found = {}
+    for style, figures in (data.get("validation_topology") or {}).items():
+        try:
+            found[str(style)] = (float(figures[0]), float(figures[1]))
+        except (IndexError, TypeError, ValueError):
+            raise FontcompleteError(f"validation_topology of {style!r} must be two shares") from None
     for style, threshold in thresholds.items():
         table = data.get("ink_threshold_calibration", {}).get(style, {})
         try:
@@ -202,7 +209,9 @@ def export_model(source: Path, dest: Path, half: bool = False, styles: list[str]
         kept = tuple(info.categories[i] for i in keep)
         info = dataclasses.replace(info, categories=kept,
                                    ink_thresholds={k: v for k, v in info.ink_thresholds.items() if k in kept},
-                                   gap_openings={k: v for k, v in info.gap_openings.items() if k in kept})
+                                   gap_openings={k: v for k, v in info.gap_openings.items() if k in kept},
+                                   validation_topology={k: v for k, v in info.validation_topology.items()
+                                                        if k in kept})
     save_model(dest, generator, info, half=half)
     for name in RUN_CHARSETS:
         found = run_file(source, name)
