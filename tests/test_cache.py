@@ -160,3 +160,24 @@ def test_concurrent_writers_leave_valid_entries(tmp_path):
         thread.join()
     assert Cache(tmp_path).outline(key) == outline
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [Cache(tmp_path).path_for("outlines", key.as_json())]
+
+
+class FaintViews(CountingStylizer):
+    """Three views: the render, and two fainter copies whose thin joins fall under the threshold."""
+
+    def views_ink(self, images: np.ndarray) -> np.ndarray:
+        ink = self(images)
+        return np.stack([ink, ink * 0.55, ink * 0.45])
+
+
+def test_a_glyph_from_the_cache_gets_the_steadiness_it_got_when_generated(tmp_path, source):
+    codepoints = [ord(c) for c in CHARS]
+    trace = TraceSettings().resolved(0.5, 0.0)
+    fresh = Model(source, FRAME, FaintViews(), trace, source, frozenset())
+    generate_cached(Cache(tmp_path), fresh, codepoints)
+    assert set(fresh.steady) == set(codepoints) and 0 < min(fresh.steady.values()) < 1
+    stylizer = FaintViews()
+    cached = Model(source, FRAME, stylizer, trace, source, frozenset())
+    generate_cached(Cache(tmp_path), cached, codepoints)
+    assert cached.steady == {} and stylizer.glyphs == 0  # outlines from the cache, no model drawn yet
+    assert cached.steadiness(codepoints) == fresh.steady and stylizer.glyphs == len(codepoints)
