@@ -139,6 +139,10 @@ def test_a_model_glyph_s_review_draws_only_on_designer_drawn_glyphs(tmp_path, ti
         donors = {int(part.split("U+")[1], 16) for part in record["donors"].split(", ")}
         assert donors and donors <= {ord(c) for c in HAVE} and 0 <= float(record["confidence"]) <= 1
         confidence[glyph.unicodes[0]] = float(record["confidence"])
+        assert float(record["confidence"]) == pytest.approx(float(record["rebuilt"]) * float(record["steady"]), abs=0.01)
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("confidence"))
     named = int(line.split("U+")[1][:4], 16)  # the least sure glyph, as fill names it
     assert confidence[named] == min(confidence.values()) and f"lowest {confidence[named]:.2f}" in line
+    green, yellow, red = (sum(lowest <= c < highest for c in confidence.values())
+                          for lowest, highest in ((0.8, 2), (0.6, 0.8), (0, 0.6)))
+    assert f"{green} green, {yellow} yellow, {red} red" in line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from tqdm import tqdm
@@ -12,6 +13,7 @@ from fontcomplete.commands import options
 from fontcomplete.complete.engine import Completer, CompleteSettings
 from fontcomplete.complete.place import Placed, open_plan, place
 from fontcomplete.core.errors import FontcompleteError
+from fontcomplete.core.provenance import CONFIDENCE_BANDS, mark_color
 from fontcomplete.fonts.designspace import MasterFiles, master_files
 from fontcomplete.fonts.font import split_index
 from fontcomplete.generate.review import least_sure_first
@@ -122,9 +124,12 @@ def report(placed: Placed, args: argparse.Namespace) -> None:
     if placed.reviews:
         least = least_sure_first(placed.reviews, placed.reviews)[0]
         confidences = sorted(review.confidence for review in placed.reviews.values())
-        print(f"confidence (how well your own glyphs rebuild each character): median "
-              f"{confidences[len(confidences) // 2]:.2f}, lowest {placed.reviews[least].confidence:.2f} "
-              f"({chr(least)} U+{least:04X}); the proof sheet shows the least sure first")
+        bands = Counter(CONFIDENCE_BANDS[mark_color(c)] for c in confidences)
+        print(f"confidence (how well your own glyphs rebuild each character, times how steady the model's strokes "
+              f"and counters are): median {confidences[len(confidences) // 2]:.2f}, lowest "
+              f"{placed.reviews[least].confidence:.2f} ({chr(least)} U+{least:04X}); "
+              f"{', '.join(f'{bands[name]} {name}' for name in ('green', 'yellow', 'red'))}; the proof sheet shows "
+              f"the least sure first")
     if placed.proof_pages:
         pages = placed.proof_pages
         print(f"proof sheet: {pages[0]}" if len(pages) == 1 else f"proof sheet: {len(pages)} pages, {pages[0]} … {pages[-1]}")
