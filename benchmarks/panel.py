@@ -3,7 +3,9 @@ user with their own font would, next to the paste of the source.
 
     python benchmarks/panel.py holdouts                      # writes benchmarks/panel/NAME.txt (committed)
     python benchmarks/panel.py run NAME --out runs/panel [train options]  # a 30-min cpu run, one thread, then eval
-    python benchmarks/panel.py table runs/panel              # the table of every finished run
+    python benchmarks/panel.py table runs/panel              # the table of every finished run (conf AUC: how well
+                                                             # the review confidence finds wrong topologies; red:
+                                                             # the share of glyphs it marks red)
 
 The fonts come from Debian packages (fonts-ipaexfont-mincho, fonts-arphic-ukai, fonts-ipaexfont-gothic; IPA Font
 License and Arphic Public License); the source is the example's Noto Sans CJK TC subset. Each font holds out 200
@@ -75,7 +77,7 @@ def run(name: str, out: Path, minutes: float, extra: list[str]) -> None:
 
 def table(out: Path) -> None:
     print(f"{'font':16}{'paste IoU':>10}{'topo ok':>8}{'model IoU':>10}{'SSIM':>7}{'topo ok':>8}{'broken':>8}"
-          f"{'merged':>8}{'points ×':>9}{'straight':>9}{'stems':>7}{'minutes':>8}")
+          f"{'merged':>8}{'points ×':>9}{'straight':>9}{'stems':>7}{'conf AUC':>9}{'red':>6}{'minutes':>8}")
     for name in PANEL:
         report_path, panel_path = out / name / "eval" / "eval.json", out / name / "panel.json"
         if not report_path.is_file():
@@ -84,11 +86,13 @@ def table(out: Path) -> None:
         copy, model = report["summary"]["copy"], report["summary"].get("model", {})
         outline = report["outlines"].get("model", {})
         minutes = json.loads(panel_path.read_text())["train_minutes"] if panel_path.is_file() else float("nan")
+        confidence = report.get("confidence") or {}
+        red = confidence.get("bands", {}).get("red", {}).get("share", float("nan"))
         print(f"{name:16}{copy['iou_mean']:10.3f}{copy['topology_ok']:8.1%}{model.get('iou_mean', 0):10.3f}"
               f"{model.get('ssim_mean', 0):7.3f}{model.get('topology_ok', 0):8.1%}{model.get('pieces_more', 0):8.1%}"
               f"{model.get('pieces_fewer', 0):8.1%}{outline.get('on_curve_ratio_median', 0):9.2f}"
               f"{outline.get('straight_share_median', 0):9.1%}{outline.get('stem_fit_mean', float('nan')):7.0%}"
-              f"{minutes:8.1f}")
+              f"{confidence.get('auc_topology_ok', float('nan')):9.2f}{red:6.0%}{minutes:8.1f}")
 
 
 def main() -> None:
