@@ -49,7 +49,7 @@ class Stylizer(Protocol):
 def _trace_job(job: tuple[np.ndarray, EmFrame, TraceSettings, bool]) -> tuple[Outline, float | None]:
     """(the outline traced from the mean of a glyph's views, and their steadiness when asked)."""
     views, frame, settings, steady = job
-    outline = trace_to_recording(views.mean(axis=0) if len(views) > 1 else views[0], frame, settings)
+    outline = trace_to_recording(views.mean(axis=0), frame, settings)
     return outline, steadiness(views, settings) if steady else None
 
 

@@ -117,7 +117,7 @@ class Stylizer:
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         """float32 (N, S, S) ink in 0..1 of uint8 source renders: the mean of the model's views."""
-        return self.views_ink(images).mean(axis=0).clip(0, 1)
+        return self.views_ink(images).mean(axis=0)  # each view is clamped to 0..1 already
 
     @torch.inference_mode()
     def views_ink(self, images: np.ndarray) -> np.ndarray:
