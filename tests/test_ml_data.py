@@ -12,7 +12,6 @@ from fontcomplete.fonts.font import open_font
 from fontcomplete.ml.data import (
     Batches,
     build_pairs,
-    distance_coded,
     drop_duplicates_of,
     interleave_styles,
     render_cached,
@@ -110,18 +109,3 @@ def test_the_render_cache_lives_under_fontcomplete_cache(monkeypatch, tmp_path):
 
     monkeypatch.setenv("FONTCOMPLETE_CACHE", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
-
-
-def test_distance_coding_puts_the_outline_at_half_and_grows_with_the_distance_from_it():
-    image = np.zeros((1, 32, 32), np.uint8)
-    image[0, 8:24, 10:20] = 255  # a stem 10 px wide
-    coded = distance_coded(image, 3.0)[0].astype(int)
-    row = coded[16]
-    assert row[10] > 127 > row[9]  # the outline lies between the stem's first pixel and the one outside it
-    assert row[10] < row[11] < row[12] < row[13] == 255  # 3.5 px in: clipped at the reach, 3 px
-    assert row[9] > row[8] > row[7] > row[6] == 0  # outside likewise, down to 0
-    assert abs(row[9] - (255 - row[10])) <= 1 and abs(row[19] - row[10]) <= 1  # symmetric across each edge
-    grey = image.copy()
-    grey[0, 8:24, 20] = 128  # a pixel column half covered lies on the outline
-    assert abs(int(distance_coded(grey, 3.0)[0, 16, 20]) - 128) <= 1
-    assert ((distance_coded(image, 3.0) >= 128) == (image >= 128)).all()  # the same ink at the halfway threshold

@@ -100,9 +100,6 @@ class TrainConfig:
                                       "run) to choose best/ instead of the held-out ones, which then stay a clean "
                                       "test set; 0 = none")
     jitter: int = option(0, "max random shift in px, applied identically to source and target")
-    target_distance: float = option(0.0, "train G to draw each glyph's signed distance to its outline, clipped at "
-                                         "this many px and mapped to 0..1 (0.5 on the outline), instead of its "
-                                         "coverage; 0 = coverage")
     seed: int = option(0, "seed for weights, data order and augmentation")
     amp: bool = option(True, "bf16 autocast on CUDA and on CPUs with bf16 kernels (faster where the CPU has "
                              "them, e.g. AVX512-BF16)")
@@ -119,8 +116,6 @@ class TrainConfig:
             raise ValueError("ema must lie in [0, 1)")
         if not 0 <= self.val_fraction < 1:
             raise ValueError("val_fraction must lie in [0, 1)")
-        if self.target_distance < 0:
-            raise ValueError("target_distance must be 0 (coverage) or positive")
         if not 0 < self.lr_floor <= self.lr:
             raise ValueError("lr_floor must be positive and at most lr")
 
@@ -180,7 +175,8 @@ def to_dict(config) -> dict:
 RETIRED = {"GeneratorConfig": {"residual": False, "skipless": 0, "norm": "batch", "dropout": 0.0, "drafts": False},
            "DiscriminatorConfig": {"norm": "batch", "blur": False, "spectral_norm": False},
            "LossConfig": {"bce": 0.0, "dice": 0.0, "cldice": 0.0, "cldice_iters": 10},
-           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0, "schedule": "cosine"}}
+           "TrainConfig": {"weight_decay": 0.0, "exemplar_sets": 1, "mix": 0.0, "stretch": 0.0, "schedule": "cosine",
+                           "target_distance": 0.0}}
 
 
 def from_dict(cls, data: dict):

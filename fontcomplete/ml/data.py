@@ -100,24 +100,6 @@ def drop_duplicates_of(train: PairSet, held: PairSet) -> PairSet:
     return train.select(keep)
 
 
-def distance_coded(images: np.ndarray, reach: float) -> np.ndarray:
-    """(N, S, S) uint8 ink → uint8 signed distance to the outline in px, clipped at ±`reach` and mapped to 0..255
-    (128 on the outline, 255 `reach` px inside): what a generator trained with target_distance draws.
-
-    A pixel the outline crosses (grey coverage c) lies c − 0.5 px inside it; whole pixels take the Euclidean
-    distance to the nearest pixel across, less half a pixel."""
-    from scipy.ndimage import distance_transform_edt
-
-    coded = np.empty_like(images)
-    for i, image in enumerate(images):
-        coverage = image.astype(np.float32) / 255
-        inside = coverage >= 0.5
-        across = np.where(inside, distance_transform_edt(inside), -distance_transform_edt(~inside))
-        signed = np.where((coverage > 0) & (coverage < 1), coverage - 0.5, across - np.sign(across) * 0.5)
-        coded[i] = np.round((np.clip(signed / reach, -1, 1) + 1) * 127.5)
-    return coded
-
-
 def write_charset(path: Path, codepoints) -> None:
     """One character per line with its U+ code (readable by fontcomplete.core.charsets.read_charset_file)."""
     lines = [f"{chr(c)}  # U+{c:04X}" for c in sorted(set(int(c) for c in codepoints))]

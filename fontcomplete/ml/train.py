@@ -19,7 +19,7 @@ from fontcomplete.core.scores import ink_ious, kept_iou, topology_matches
 from fontcomplete.core.workers import exit_with_parent
 from fontcomplete.ml.calibrate import calibration_reserve
 from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
-from fontcomplete.ml.data import Batches, PairSet, distance_coded
+from fontcomplete.ml.data import Batches, PairSet
 from fontcomplete.ml.exemplars import ExemplarBank, rank_sets
 from fontcomplete.ml.model_dir import ModelInfo, save_model
 from fontcomplete.ml.samples import predict, sample_grid, save_grid
@@ -104,9 +104,6 @@ def fit(config: TrainConfig, out_dir: Path, train_pairs: PairSet, held_pairs: Pa
     torch.manual_seed(config.seed)
     scored = {"heldout": held_pairs, "val": val_pairs if val_pairs is not None else held_pairs.select(slice(0, 0))}
     exemplars, inputs = _exemplar_inputs(config, train_pairs, scored)
-    if config.target_distance:  # the exemplars above stay coverage: fill shows the model the font's ink
-        train_pairs = dataclasses.replace(train_pairs, targets=distance_coded(train_pairs.targets,
-                                                                              config.target_distance))
     batches = Batches(train_pairs, config.batch_size, config.seed, config.jitter, dist.rank, dist.world, exemplars)
     trainer = Trainer(config, len(categories), device, generator)
     step, elapsed_before, best_iou = _restore(trainer, out_dir, config, train_pairs, resume, device)
