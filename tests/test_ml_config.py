@@ -84,3 +84,13 @@ def test_a_saved_config_may_name_a_retired_option_only_at_its_off_value():
     assert from_dict(GeneratorConfig, {**saved, "drafts": False, "dropout": 0.0, "norm": "batch"}) == GeneratorConfig()
     with pytest.raises(ValueError, match="drafts = True: this option was retired"):
         from_dict(GeneratorConfig, {**saved, "drafts": True})
+
+
+def test_a_run_trained_on_distance_field_targets_cannot_be_resumed_as_coverage():
+    """Its generator learned distance to the outline; resumed by this version it would be trained on coverage."""
+    from fontcomplete.ml.config import TrainConfig, from_dict, to_dict
+
+    saved = to_dict(TrainConfig())
+    assert from_dict(TrainConfig, {**saved, "target_distance": 0.0}) == TrainConfig()
+    with pytest.raises(ValueError, match="target_distance = 3.0: this option was retired"):
+        from_dict(TrainConfig, {**saved, "target_distance": 3.0})
