@@ -10,7 +10,8 @@ the paste against the designer's glyphs. By construction the guard's topology is
 much overlap is left.
 
 `choose`: from `fontcomplete eval`'s per-glyph figures (final outlines), the model's outline where its review
-confidence is highest and the paste's for the least confident 10 … 90%, and an oracle taking the paste exactly where
+confidence is highest and the paste's for the least confident 10 … 90%; the paste where the model's pieces or
+counters differ from the paste's and its steadiness is under 0.6; and an oracle taking the paste exactly where
 only the paste has the designer's topology.
 """
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,10 @@ import torch
 from panel import PANEL, SOURCE, holdout_path
 
 from fontcomplete.core.charsets import read_charset_file
-from fontcomplete.core.outline import replay
 from fontcomplete.core.scores import ink_ious, topology
 from fontcomplete.fonts.font import open_font
-from fontcomplete.fonts.raster import render_many, render_outline
-from fontcomplete.generate.copy import copy_outline
-from fontcomplete.ml.calibrate import GAP_OPENINGS
+from fontcomplete.fonts.raster import render_many
+from fontcomplete.ml.calibrate import GAP_OPENINGS, pasted_masks
 from fontcomplete.ml.model_dir import load_model
 from fontcomplete.ml.stylizer import Stylizer, pick_device
 from fontcomplete.outlines.steadiness import TRACE_THRESHOLDS
@@ -60,8 +58,7 @@ def main(name: str, run: Path) -> None:
     upsample, size = TraceSettings().upsample, stylizer.image_size
     ink = stylizer(render_many(source, [source.cmap[c] for c in held], size))
     truth = render_many(target, [target.cmap[c] for c in held], size * upsample) >= 128
-    pasted = np.stack([render_outline(partial(replay, copy_outline(source, source.cmap[c], target.frame)),
-                                      target.frame, size * upsample) for c in held]) >= 128
+    pasted = pasted_masks(source, target, held, size * upsample)
     calibrated = (info.ink_thresholds[style], info.gap_openings.get(style, 0.0))
     nearest = sorted(SETTINGS, key=lambda s: abs(s[0] - calibrated[0]) + abs(s[1] - calibrated[1]) / 10)
     chosen = {"model": [], "guarded": [], "paste": list(pasted)}
@@ -83,7 +80,9 @@ def main(name: str, run: Path) -> None:
 def choose(eval_json: Path) -> None:
     report = json.loads(Path(eval_json).read_text())
     model, paste = ({g["codepoint"]: g for g in report["glyphs"][kind]} for kind in ("model", "copy"))
-    confidence = {int(key[2:], 16): review["confidence"] for key, review in report["reviews"].items()}
+    reviews = {int(key[2:], 16): review for key, review in report["reviews"].items()}
+    confidence = {c: review["confidence"] for c, review in reviews.items()}
+    steadiness = {c: reviews.get(c, {}).get("steady", 0.0) for c in model}
     order = sorted(model, key=lambda c: (confidence.get(c, 0.0), c))
 
     def ok(glyph) -> bool:
@@ -96,6 +95,9 @@ def choose(eval_json: Path) -> None:
     for share in (0.1, 0.2, 0.3, 0.5, 0.7, 0.9):
         k = int(share * len(order))
         line(f"paste for the least confident {share:.0%}", [paste[c] for c in order[:k]] + [model[c] for c in order[k:]])
+    differs = {c for c in order if (model[c]["pieces"], model[c]["counters"]) != (paste[c]["pieces"], paste[c]["counters"])}
+    line("paste where the model's topology differs from it and steadiness < 0.6",
+         [paste[c] if c in differs and steadiness[c] < 0.6 else model[c] for c in order])
     line("paste", [paste[c] for c in order])
     line("oracle", [paste[c] if ok(paste[c]) and not ok(model[c]) else model[c] for c in order])
 

@@ -81,14 +81,19 @@ def calibration_seconds(ink_seconds_per_glyph: float, ink: np.ndarray, truth: np
         CALIBRATION_SETUP_SECONDS
 
 
-def paste_scores(source: SourceFont, target: SourceFont, codepoints: Sequence[int], size: int) -> dict[str, float]:
-    """The same figures for the paste (copy mode: the source's outlines in the target's em box) at `size` px."""
+def pasted_masks(source: SourceFont, target: SourceFont, codepoints: Sequence[int], size: int) -> np.ndarray:
+    """Ink masks (N, size, size) of the paste (copy mode: the source's outlines in the target's em box)."""
     from fontcomplete.core.outline import replay
     from fontcomplete.fonts.raster import render_outline
     from fontcomplete.generate.copy import copy_outline
 
-    pasted = np.stack([render_outline(partial(replay, copy_outline(source, source.cmap[c], target.frame)),
-                                      target.frame, size) for c in codepoints]) >= 128
+    return np.stack([render_outline(partial(replay, copy_outline(source, source.cmap[c], target.frame)),
+                                    target.frame, size) for c in codepoints]) >= 128
+
+
+def paste_scores(source: SourceFont, target: SourceFont, codepoints: Sequence[int], size: int) -> dict[str, float]:
+    """The same figures for the paste at `size` px."""
+    pasted = pasted_masks(source, target, codepoints, size)
     truth = render_many(target, [target.cmap[c] for c in codepoints], size) >= 128
     return _figures(ink_ious(pasted, truth), [topology(p) for p in pasted], [topology(t) for t in truth])
 
